@@ -1,0 +1,202 @@
+import type { Observable, SchedulerLike } from 'rxjs';
+import type { CoplayError } from '../errors/CoplayError';
+
+/** Quality of service level, as in MQTT. */
+export type QoS = 0 | 1 | 2;
+
+/** What a credentials source hands the connection before a CONNECT. */
+export interface Credentials {
+  username?: string;
+  password?: string | Uint8Array;
+  /** Overrides `options.clientId` (e.g. a backend that assigns `deviceId@appId`). */
+  clientId?: string;
+}
+
+/** Why the connection asks for credentials. */
+export interface CredentialsRequest {
+  /** 1 for the first CONNECT, then one more for every retry. */
+  attempt: number;
+  /**
+   * `true` after the broker refused the previous credentials (CONNACK 4/5, or MQTT 5 0x86/0x87):
+   * a cached token must be dropped and a fresh one fetched.
+   */
+  refresh: boolean;
+  /** Aborted when the connection is closed while credentials are being fetched. */
+  signal: AbortSignal;
+}
+
+/**
+ * Called before every connect and reconnect, so expiring tokens are always fresh.
+ * May return the credentials directly or a promise of them.
+ */
+export type CredentialsProvider = (request: CredentialsRequest) => Credentials | Promise<Credentials>;
+
+/** Backoff settings for reconnects: exponential, full jitter, capped. */
+export interface ReconnectOptions {
+  /** First delay before a retry. Default 500 ms. */
+  initialDelayMs?: number;
+  /** Cap for the delay. Default 30 000 ms. */
+  maxDelayMs?: number;
+  /** Growth per attempt. Default 2. */
+  multiplier?: number;
+  /**
+   * 0..1: fraction of the delay that is randomised. 1 is full jitter (uniform in [0, delay]),
+   * 0 is none. Default 1.
+   */
+  jitter?: number;
+  /** Failed attempts in a row before giving up (state `closed`). Default Infinity. */
+  maxAttempts?: number;
+  /** A link that stayed up this long resets the backoff. Default 10 000 ms. */
+  resetAfterMs?: number;
+  /** Connect timeout for one attempt. Default 10 000 ms. */
+  connectTimeoutMs?: number;
+}
+
+/** What happens to a message when the queue is full. */
+export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error';
+
+/** Bounds of the offline send queue. */
+export interface QueueOptions {
+  /** Default 1000. */
+  maxMessages?: number;
+  /** Default 1 MiB. */
+  maxBytes?: number;
+  /** Default TTL for queued messages; a message can set its own. Default 30 000 ms. */
+  ttlMs?: number;
+  /** Default 'drop-oldest'. */
+  overflow?: OverflowPolicy;
+}
+
+/** A last-will message, published by the broker when the client drops without DISCONNECT. */
+export interface WillMessage {
+  topic: string;
+  payload: string | Uint8Array;
+  qos?: QoS;
+  retain?: boolean;
+}
+
+/** Options of {@link createConnection}. */
+export interface ConnectionOptions {
+  /** `mqtt://`, `mqtts://`, `ws://` or `wss://`. A list is tried in order on each attempt (failover). */
+  url: string | readonly string[];
+  /** MQTT client id. Easemob expects `deviceId@appId`. A credentials source may override it. */
+  clientId?: string;
+  /** Credentials, fetched before EVERY connect. Static objects are accepted for convenience. */
+  credentials?: CredentialsProvider | Credentials;
+  /** 4 (MQTT 3.1.1, default) or 5. */
+  protocolVersion?: 4 | 5;
+  /** Keepalive in seconds. Default 30. A half-open link is detected within 1.5 × keepalive. */
+  keepalive?: number;
+  /** Start a clean session. Default true. */
+  clean?: boolean;
+  reconnect?: ReconnectOptions;
+  queue?: QueueOptions;
+  /** Last will; can also be changed later with {@link Connection.setWill}. */
+  will?: WillMessage;
+  /** Grace period before UNSUBSCRIBE once the last subscriber of a filter leaves. Default 250 ms. */
+  unsubscribeGraceMs?: number;
+  /** Connect right away (default) or wait for {@link Connection.connect}. */
+  autoConnect?: boolean;
+  /** Scheduler for every timer coplay owns (backoff, TTL, grace). Tests inject a virtual one. */
+  scheduler?: SchedulerLike;
+  /** Random source in [0, 1) for jitter. Tests inject a fixed one. */
+  random?: () => number;
+  /** Extra MQTT.js options, merged last (escape hatch; reconnectPeriod and queueQoSZero stay off). */
+  mqttOptions?: Record<string, unknown>;
+}
+
+/** Connection lifecycle, as a discriminated union on `status`. */
+export type ConnectionState =
+  | { readonly status: 'idle' }
+  | { readonly status: 'connecting'; readonly attempt: number; readonly server: string }
+  | { readonly status: 'connected'; readonly server: string; readonly since: number }
+  | {
+      readonly status: 'reconnecting';
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly reason: CoplayError;
+    }
+  /** The broker refused the credentials, also after one refresh. No further attempts. */
+  | { readonly status: 'auth-failed'; readonly error: CoplayError }
+  /** Another client took over this client id (MQTT 5 reason 0x8E, or a kick loop). No further attempts. */
+  | { readonly status: 'kicked'; readonly error: CoplayError }
+  | { readonly status: 'closed'; readonly error?: CoplayError };
+
+export type ConnectionStatus = ConnectionState['status'];
+
+/** A received message. */
+export interface Message {
+  readonly topic: string;
+  readonly payload: Uint8Array;
+  readonly qos: QoS;
+  readonly retain: boolean;
+}
+
+/** Options of {@link Connection.topic}. */
+export interface TopicOptions {
+  /** Subscription QoS. When two subscribers ask for different QoS the first one wins. Default 0. */
+  qos?: QoS;
+}
+
+/** Options of {@link Connection.publish}. */
+export interface PublishOptions {
+  qos?: QoS;
+  retain?: boolean;
+  /** Offline behaviour: keep in the bounded queue (default), drop silently (resolves `false`), or reject with `OFFLINE`. */
+  whenOffline?: 'queue' | 'drop' | 'fail';
+  /** Override the queue TTL for this message. */
+  ttlMs?: number;
+  /** Keep only the newest queued message with this key (e.g. a controller state). */
+  coalesceKey?: string;
+}
+
+/** Offline queue statistics; counters only grow. */
+export interface QueueStats {
+  /** Messages waiting. */
+  readonly depth: number;
+  /** Payload bytes waiting. */
+  readonly bytes: number;
+  /** Dropped by overflow (either policy) or replaced by coalescing. */
+  readonly dropped: number;
+  /** Expired before the link came back. */
+  readonly expired: number;
+  /** Replaced by a newer message with the same coalesceKey. */
+  readonly coalesced: number;
+  /** Sent from the queue after a reconnect. */
+  readonly flushed: number;
+}
+
+/** An MQTT connection with reconnect, ref-counted subscriptions and an offline queue. */
+export interface Connection {
+  /** Current state; replays the latest value to new subscribers. */
+  readonly state$: Observable<ConnectionState>;
+  /** Synchronous current state. */
+  readonly state: ConnectionState;
+  /** Offline queue statistics; replays the latest value. */
+  readonly queue$: Observable<QueueStats>;
+  /** Synchronous queue statistics. */
+  readonly queueStats: QueueStats;
+  /** The client id in use (after a credentials source may have changed it). */
+  readonly clientId: string;
+  /**
+   * Messages for an MQTT filter (`+`, `#` wildcards). Cold and ref-counted: the first subscriber
+   * sends SUBSCRIBE, later ones share it, the last one leaving sends UNSUBSCRIBE after a grace
+   * period. Live filters are subscribed again after every reconnect.
+   * @throws CoplayError `INVALID_FILTER` synchronously for a malformed filter.
+   */
+  topic(filter: string, options?: TopicOptions): Observable<Message>;
+  /**
+   * Publish. Resolves `true` once written (QoS 0) or acknowledged (QoS 1/2), `false` if dropped
+   * by `whenOffline: 'drop'` or by overflow. Rejects with a {@link CoplayError}.
+   * @throws CoplayError `INVALID_TOPIC` / `INVALID_PAYLOAD` synchronously for bad input.
+   */
+  publish(topic: string, payload: string | Uint8Array, options?: PublishOptions): Promise<boolean>;
+  /** Sets the last will used from the next CONNECT on. */
+  setWill(will: WillMessage | undefined): void;
+  /** Starts connecting (only needed with `autoConnect: false`, or to retry after `auth-failed`/`kicked`). */
+  connect(): void;
+  /** Drops the current link and reconnects now (fresh credentials, new will). */
+  reconnect(): void;
+  /** Ends the socket, completes every observable, rejects queued publishes with `CLOSED`. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,66 @@
+/** Every error code coplay raises. Codes are stable; messages are for humans. */
+export type CoplayErrorCode =
+  // input validation
+  | 'INVALID_URL'
+  | 'INVALID_TOPIC'
+  | 'INVALID_FILTER'
+  | 'INVALID_OPTIONS'
+  | 'INVALID_PAYLOAD'
+  | 'INVALID_ID'
+  // queue and lifecycle
+  | 'QUEUE_FULL'
+  | 'QUEUE_EXPIRED'
+  | 'OFFLINE'
+  | 'CLOSED'
+  // connection
+  | 'CONNECT_FAILED'
+  | 'CONNECTION_LOST'
+  | 'KEEPALIVE_TIMEOUT'
+  | 'AUTH_REFUSED'
+  | 'KICKED'
+  | 'PUBLISH_FAILED'
+  | 'SUBSCRIBE_FAILED'
+  // credentials
+  | 'CREDENTIALS_FAILED'
+  | 'TOKEN_HTTP'
+  | 'TOKEN_REFUSED'
+  | 'TOKEN_RESPONSE'
+  | 'TOKEN_TIMEOUT'
+  | 'TOKEN_NETWORK'
+  // rooms
+  | 'ROOM_CLOSED'
+  | 'ROOM_FULL'
+  | 'ROOM_REJECTED'
+  | 'NOT_ADMITTED';
+
+/**
+ * The one error type coplay throws or reports. Switch on `code`, not on the message.
+ *
+ * @example
+ * try { conn.publish('a/+', 'x') } catch (e) { if (isCoplayError(e, 'INVALID_TOPIC')) ... }
+ */
+export class CoplayError extends Error {
+  override readonly name = 'CoplayError';
+  /** Stable machine-readable code. */
+  readonly code: CoplayErrorCode;
+  /** HTTP status, for errors from a token endpoint. */
+  readonly status?: number;
+  /** Extra details (server message, MQTT reason code, ...). */
+  readonly details?: Record<string, unknown>;
+
+  constructor(
+    code: CoplayErrorCode,
+    message: string,
+    init: { cause?: unknown; status?: number; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = code;
+    if (init.status !== undefined) this.status = init.status;
+    if (init.details !== undefined) this.details = init.details;
+  }
+}
+
+/** Narrows `e` to a {@link CoplayError}, optionally of one `code`. */
+export function isCoplayError(e: unknown, code?: CoplayErrorCode): e is CoplayError {
+  return e instanceof CoplayError && (code === undefined || e.code === code);
+}

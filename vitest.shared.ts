@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/** Tests run against sources, so `npm test` needs no build step. */
+export const sourceAliases = {
+  '@coplay/core/server': here('./packages/core/src/server/index.ts'),
+  '@coplay/core': here('./packages/core/src/index.ts'),
+  '@coplay/react': here('./packages/react/src/index.ts'),
+  '@coplay/vue': here('./packages/vue/src/index.ts'),
+  '@coplay/testkit': here('./packages/testkit/src/index.ts'),
+};
