@@ -156,7 +156,7 @@ export interface QueueStats {
   readonly depth: number;
   /** Payload bytes waiting. */
   readonly bytes: number;
-  /** Dropped by overflow (either policy) or replaced by coalescing. */
+  /** Dropped by the overflow policy (drop-oldest or drop-newest). */
   readonly dropped: number;
   /** Expired before the link came back. */
   readonly expired: number;

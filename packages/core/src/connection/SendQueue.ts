@@ -1,0 +1,175 @@
+import { BehaviorSubject, type SchedulerLike, type Subscription } from 'rxjs';
+import { CoplayError } from '../errors/CoplayError';
+import type { OverflowPolicy, QoS, QueueOptions, QueueStats } from './types';
+
+/** A message waiting for the link, with the promise handlers of its `publish` call. */
+export interface QueuedMessage {
+  readonly seq: number;
+  readonly topic: string;
+  readonly payload: string | Uint8Array;
+  readonly bytes: number;
+  readonly qos: QoS;
+  readonly retain: boolean;
+  readonly coalesceKey: string | undefined;
+  readonly expiresAt: number;
+  resolve(sent: boolean): void;
+  reject(error: CoplayError): void;
+  expiry?: Subscription;
+}
+
+export type ResolvedQueueOptions = Required<QueueOptions>;
+
+export const DEFAULT_QUEUE: ResolvedQueueOptions = {
+  maxMessages: 1000,
+  maxBytes: 1024 * 1024,
+  ttlMs: 30_000,
+  overflow: 'drop-oldest',
+};
+
+const EMPTY_STATS: QueueStats = { depth: 0, bytes: 0, dropped: 0, expired: 0, coalesced: 0, flushed: 0 };
+
+/**
+ * The bounded offline queue: ordered by publish call, bounded in count and bytes, every entry
+ * expiring after its TTL, and at most one entry per coalesce key. Every message that leaves it
+ * other than by being sent settles its promise (`false` when dropped, rejected on close), and is
+ * counted in the stats, so nothing is lost silently.
+ */
+export class SendQueue {
+  private items: QueuedMessage[] = [];
+  private bytes = 0;
+  private readonly stats$ = new BehaviorSubject<QueueStats>(EMPTY_STATS);
+
+  constructor(
+    private readonly options: ResolvedQueueOptions,
+    private readonly scheduler: SchedulerLike,
+  ) {}
+
+  /** Statistics, replaying the current value. */
+  readonly changes$ = this.stats$.asObservable();
+
+  get stats(): QueueStats {
+    return this.stats$.getValue();
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Adds a message; applies coalescing and the overflow policy. */
+  enqueue(message: QueuedMessage): void {
+    let coalesced = 0;
+    let dropped = 0;
+    if (message.bytes > this.options.maxBytes) {
+      message.reject(
+        new CoplayError('QUEUE_FULL', `message of ${message.bytes} bytes exceeds the queue's maxBytes (${this.options.maxBytes})`),
+      );
+      return;
+    }
+    if (message.coalesceKey !== undefined) {
+      const prev = this.items.findIndex((m) => m.coalesceKey === message.coalesceKey);
+      if (prev >= 0) {
+        const [old] = this.items.splice(prev, 1);
+        this.discard(old!);
+        old!.resolve(false);
+        coalesced++;
+      }
+    }
+    while (this.items.length + 1 > this.options.maxMessages || this.bytes + message.bytes > this.options.maxBytes) {
+      const policy: OverflowPolicy = this.options.overflow;
+      if (policy === 'error') {
+        this.bump({ coalesced });
+        message.reject(new CoplayError('QUEUE_FULL', `offline queue is full (${this.items.length} messages, ${this.bytes} bytes)`));
+        return;
+      }
+      if (policy === 'drop-newest') {
+        this.bump({ coalesced, dropped: 1 });
+        message.resolve(false);
+        return;
+      }
+      const oldest = this.items.shift()!;
+      this.discard(oldest);
+      oldest.resolve(false);
+      dropped++;
+    }
+    this.insert(message);
+    this.bump({ coalesced, dropped });
+  }
+
+  /** Puts back messages whose send failed because the link dropped, in their original order. */
+  requeue(message: QueuedMessage): void {
+    if (message.expiresAt <= this.scheduler.now()) {
+      message.resolve(false);
+      this.bump({ expired: 1 });
+      return;
+    }
+    this.insert(message);
+    this.bump({});
+  }
+
+  /** Removes and returns every unexpired message, oldest first. */
+  drain(): QueuedMessage[] {
+    const now = this.scheduler.now();
+    const out: QueuedMessage[] = [];
+    let expired = 0;
+    for (const m of this.items) {
+      m.expiry?.unsubscribe();
+      if (m.expiresAt <= now) {
+        m.resolve(false);
+        expired++;
+      } else out.push(m);
+    }
+    this.items = [];
+    this.bytes = 0;
+    this.bump({ expired, flushed: out.length });
+    return out;
+  }
+
+  /** Rejects everything (on close or when giving up) and completes the stats stream if `final`. */
+  rejectAll(error: CoplayError, final: boolean): void {
+    const items = this.items;
+    this.items = [];
+    this.bytes = 0;
+    for (const m of items) {
+      m.expiry?.unsubscribe();
+      m.reject(error);
+    }
+    this.bump({});
+    if (final) this.stats$.complete();
+  }
+
+  private insert(message: QueuedMessage): void {
+    let i = this.items.length;
+    while (i > 0 && this.items[i - 1]!.seq > message.seq) i--;
+    this.items.splice(i, 0, message);
+    this.bytes += message.bytes;
+    const delay = Math.max(0, message.expiresAt - this.scheduler.now());
+    message.expiry = this.scheduler.schedule(() => this.expire(message), delay);
+  }
+
+  private expire(message: QueuedMessage): void {
+    const i = this.items.indexOf(message);
+    if (i < 0) return;
+    this.items.splice(i, 1);
+    this.bytes -= message.bytes;
+    message.resolve(false);
+    this.bump({ expired: 1 });
+  }
+
+  private discard(message: QueuedMessage): void {
+    message.expiry?.unsubscribe();
+    this.bytes -= message.bytes;
+  }
+
+  private bump(delta: Partial<Omit<QueueStats, 'depth' | 'bytes'>>): void {
+    if (this.stats$.closed) return;
+    const s = this.stats$.getValue();
+    this.stats$.next({
+      depth: this.items.length,
+      bytes: this.bytes,
+      dropped: s.dropped + (delta.dropped ?? 0),
+      expired: s.expired + (delta.expired ?? 0),
+      coalesced: s.coalesced + (delta.coalesced ?? 0),
+      flushed: s.flushed + (delta.flushed ?? 0),
+    });
+  }
+}
