@@ -1,0 +1,431 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { isDeepStrictEqual } from 'node:util';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+
+/** Kinds of things the embedded broker records. */
+export type BrokerEventType = 'connect' | 'connack-refused' | 'subscribe' | 'unsubscribe' | 'publish' | 'disconnect';
+
+/** A will message as announced in a CONNECT. */
+export interface BrokerWill {
+  topic: string;
+  payload: Buffer;
+  qos: number;
+  retain: boolean;
+}
+
+/** One thing the broker saw, in arrival order. Fields beyond `type`/`clientId`/`at` depend on the type. */
+export interface BrokerEvent {
+  type: BrokerEventType;
+  /** Client id; `'$broker'` for publishes injected through `aedes.publish` without a client. */
+  clientId: string;
+  /** `Date.now()` when recorded. */
+  at: number;
+  /** connect / connack-refused: the CONNECT username. */
+  username?: string;
+  /** subscribe / unsubscribe: the topic filters. */
+  filters?: string[];
+  /** subscribe: each filter with its requested QoS. */
+  subscriptions?: Array<{ topic: string; qos: number }>;
+  /** publish: topic, payload, QoS and retain flag as received from the client. */
+  topic?: string;
+  payload?: Buffer;
+  qos?: number;
+  retain?: boolean;
+  /**
+   * connect: the clean-session flag. disconnect: true for a clean MQTT DISCONNECT, false when the
+   * socket dropped (keepalive timeout, network cut, broker stop).
+   */
+  clean?: boolean;
+  /** connect: the will announced in CONNECT, if any. */
+  will?: BrokerWill;
+  /** connect: requested keepalive in seconds. */
+  keepalive?: number;
+  /** connect / connack-refused: which listener the client came through. */
+  transport?: 'tcp' | 'ws';
+  /** connack-refused: the CONNACK return code (4 bad credentials, 5 not authorized, ...). */
+  returnCode?: number;
+}
+
+/** Matches events: a partial event (each given field must be equal; `payload` may be a string) or a predicate. */
+export type BrokerEventMatch =
+  | (Omit<Partial<BrokerEvent>, 'payload'> & { payload?: Buffer | Uint8Array | string })
+  | ((event: BrokerEvent) => boolean);
+
+/** Context handed to {@link StartBrokerOptions.authenticate}. */
+export interface BrokerAuthContext {
+  clientId: string;
+  username?: string;
+  password?: Buffer;
+}
+
+/** `true` accepts; `false`/`'not-authorized'` → CONNACK 5; `'bad-credentials'` → CONNACK 4. */
+export type BrokerAuthResult = boolean | 'bad-credentials' | 'not-authorized';
+
+export interface StartBrokerOptions {
+  /** Also listen for MQTT over WebSocket (any path) on a second ephemeral port. */
+  ws?: boolean;
+  /** Decides each CONNECT. A throw/rejection refuses with CONNACK 3 (server unavailable). */
+  authenticate?: (ctx: BrokerAuthContext) => BrokerAuthResult | Promise<BrokerAuthResult>;
+  /** Loopback address to bind; default `127.0.0.1`. */
+  host?: string;
+}
+
+/** An in-process Aedes broker on loopback that records what every client did. */
+export interface EmbeddedBroker {
+  /** `mqtt://HOST:PORT`; stays the same across stop/restart. */
+  readonly url: string;
+  /** `ws://HOST:WSPORT` when started with `ws: true`. */
+  readonly wsUrl?: string;
+  readonly port: number;
+  readonly wsPort?: number;
+  /** The current Aedes instance (a new one after each restart). */
+  readonly aedes: Aedes;
+  /** Whether listeners are up (false between stop() and restart(), and after close()). */
+  readonly running: boolean;
+  /** Every recorded event, oldest first ($SYS publishes excluded). Kept across restarts. */
+  readonly events: readonly BrokerEvent[];
+  eventsFor(clientId: string): BrokerEvent[];
+  /** Number of events of `type`, optionally also matching `filter`. */
+  count(type: BrokerEventType, filter?: BrokerEventMatch): number;
+  /** Resolves with the first event matching, already recorded or future; rejects after `timeoutMs`. */
+  waitFor(match: BrokerEventMatch, timeoutMs?: number): Promise<BrokerEvent>;
+  /** Ids of clients currently connected (CONNACK 0 sent, not yet disconnected). */
+  connectedClients(): string[];
+  /** Clears the event record (pending waitFor calls keep waiting). */
+  reset(): void;
+  /** Simulates an outage: closes listeners and destroys every client socket. Ports are kept. */
+  stop(): Promise<void>;
+  /** A fresh Aedes instance (empty sessions and retained store) on the same port(s). Stops first if running. */
+  restart(): Promise<void>;
+  /** Final stop. */
+  close(): Promise<void>;
+}
+
+interface ConnectMeta {
+  clientId: string;
+  username?: string;
+  will?: BrokerWill;
+  clean: boolean;
+  keepalive: number;
+  transport: 'tcp' | 'ws';
+}
+
+interface Waiter {
+  match: BrokerEventMatch;
+  resolve: (event: BrokerEvent) => void;
+}
+
+const CONNACK_TEXT: Record<number, string> = { 3: 'server unavailable', 4: 'bad username or password', 5: 'not authorized' };
+
+function toBuffer(payload: Buffer | Uint8Array | string | undefined): Buffer {
+  if (payload === undefined) return Buffer.alloc(0);
+  return typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.from(payload);
+}
+
+/** True when `event` satisfies `match` (see {@link BrokerEventMatch}). */
+export function matchesBrokerEvent(event: BrokerEvent, match: BrokerEventMatch): boolean {
+  if (typeof match === 'function') return match(event);
+  for (const [key, expected] of Object.entries(match)) {
+    if (expected === undefined) continue;
+    const actual = (event as unknown as Record<string, unknown>)[key];
+    if (key === 'payload') {
+      if (!actual || !toBuffer(expected as Buffer | string).equals(actual as Buffer)) return false;
+    } else if (!isDeepStrictEqual(actual, expected)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function describeEvent(e: BrokerEvent): string {
+  const extra = e.topic ?? e.filters?.join(',') ?? (e.returnCode !== undefined ? `rc=${e.returnCode}` : undefined);
+  return `${e.type}(${e.clientId}${extra !== undefined ? ` ${extra}` : ''})`;
+}
+
+function describeMatch(match: BrokerEventMatch): string {
+  if (typeof match === 'function') return match.name ? `predicate ${match.name}` : 'predicate';
+  return JSON.stringify(match, (_k, v: unknown) =>
+    v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? '<Buffer>' : v,
+  );
+}
+
+/** Listens on `port` (0 = ephemeral), retrying briefly while a just-closed listener still holds it. */
+async function listen(server: NetServer | HttpServer, port: number, host: string): Promise<number> {
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (err: Error) => reject(err);
+        server.once('error', onError);
+        server.listen(port, host, () => {
+          server.off('error', onError);
+          resolve();
+        });
+      });
+      const address = server.address();
+      if (!address || typeof address === 'string') throw new Error('startBroker: listener has no TCP address');
+      return address.port;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+function closeServer(server: NetServer | HttpServer): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+  });
+}
+
+/**
+ * Starts an embedded Aedes broker on an ephemeral loopback port (plus WebSocket with `ws: true`)
+ * that records connects, refusals, (un)subscribes, publishes and disconnects per client.
+ */
+export async function startBroker(options: StartBrokerOptions = {}): Promise<EmbeddedBroker> {
+  const host = options.host ?? '127.0.0.1';
+  const events: BrokerEvent[] = [];
+  const waiters = new Set<Waiter>();
+  const connected = new Set<string>();
+
+  let aedes!: Aedes;
+  let tcpServer: NetServer | undefined;
+  let httpServer: HttpServer | undefined;
+  let wss: WebSocketServer | undefined;
+  const sockets = new Set<Socket>();
+  let port = 0;
+  let wsPort: number | undefined;
+  let running = false;
+  let closed = false;
+
+  function record(event: BrokerEvent): void {
+    events.push(event);
+    for (const waiter of [...waiters]) {
+      if (matchesBrokerEvent(event, waiter.match)) {
+        waiters.delete(waiter);
+        waiter.resolve(event);
+      }
+    }
+  }
+
+  /** `wsStreams` marks connections that came through the WebSocket listener. */
+  async function createAedes(wsStreams: WeakSet<object>): Promise<Aedes> {
+    const meta = new WeakMap<Client, ConnectMeta>();
+
+    const instance = await Aedes.createBroker({
+      // Capture CONNECT details here: Aedes does not keep the username, and clears the will on close.
+      preConnect(client, packet, callback) {
+        const will = packet.will
+          ? {
+              topic: packet.will.topic,
+              payload: toBuffer(packet.will.payload as Buffer | string),
+              qos: packet.will.qos ?? 0,
+              retain: packet.will.retain ?? false,
+            }
+          : undefined;
+        meta.set(client, {
+          clientId: packet.clientId,
+          username: packet.username,
+          will,
+          clean: packet.clean !== false,
+          keepalive: packet.keepalive ?? 0,
+          transport: wsStreams.has(client.conn) ? 'ws' : 'tcp',
+        });
+        callback(null, true);
+      },
+      authenticate(client, username, password, done) {
+        const decide = options.authenticate;
+        if (!decide) return done(null, true);
+        const refuse = (returnCode: number, message?: string) => {
+          const err = new Error(message ?? CONNACK_TEXT[returnCode]) as AuthenticateError;
+          err.returnCode = returnCode as AuthenticateError['returnCode'];
+          done(err, false);
+        };
+        Promise.resolve()
+          .then(() => decide({ clientId: client.id, username: username ?? undefined, password: password ?? undefined }))
+          .then(
+            (result) => {
+              if (result === true) done(null, true);
+              else refuse(result === 'bad-credentials' ? 4 : 5);
+            },
+            (err: unknown) => refuse(3, `authenticate threw: ${err instanceof Error ? err.message : String(err)}`),
+          );
+      },
+    });
+
+    instance.on('connackSent', (packet, client) => {
+      const m = meta.get(client);
+      const base = {
+        clientId: client.id ?? m?.clientId ?? '',
+        at: Date.now(),
+        ...(m?.username !== undefined ? { username: m.username } : {}),
+        ...(m ? { transport: m.transport } : {}),
+      };
+      if (packet.returnCode === 0) {
+        connected.add(client.id);
+        record({
+          type: 'connect',
+          ...base,
+          clean: m?.clean ?? client.clean,
+          keepalive: m?.keepalive ?? 0,
+          ...(m?.will ? { will: m.will } : {}),
+        });
+      } else {
+        record({ type: 'connack-refused', ...base, returnCode: packet.returnCode ?? 0 });
+      }
+    });
+    instance.on('subscribe', (subscriptions, client) => {
+      record({
+        type: 'subscribe',
+        clientId: client.id,
+        at: Date.now(),
+        filters: subscriptions.map((s) => s.topic),
+        subscriptions: subscriptions.map((s) => ({ topic: s.topic, qos: s.qos })),
+      });
+    });
+    instance.on('unsubscribe', (filters, client) => {
+      record({ type: 'unsubscribe', clientId: client.id, at: Date.now(), filters: [...filters] });
+    });
+    instance.on('publish', (packet, client) => {
+      if (packet.topic.startsWith('$SYS/')) return;
+      record({
+        type: 'publish',
+        clientId: client ? client.id : '$broker',
+        at: Date.now(),
+        topic: packet.topic,
+        payload: toBuffer(packet.payload as Buffer | string),
+        qos: packet.qos,
+        retain: packet.retain,
+      });
+    });
+    instance.on('clientDisconnect', (client) => {
+      connected.delete(client.id);
+      // Aedes sets _disconnected only when a DISCONNECT packet arrived.
+      const clean = (client as Client & { _disconnected?: boolean })._disconnected === true;
+      record({ type: 'disconnect', clientId: client.id, at: Date.now(), clean });
+    });
+
+    return instance;
+  }
+
+  async function start(): Promise<void> {
+    const wsStreams = new WeakSet<object>();
+    aedes = await createAedes(wsStreams);
+    const current = aedes;
+
+    tcpServer = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      current.handle(socket);
+    });
+    port = await listen(tcpServer, port, host);
+
+    if (options.ws) {
+      httpServer = createHttpServer((_req, res) => {
+        res.writeHead(426).end('MQTT over WebSocket only');
+      });
+      // No `path`: any URL path is accepted, like most hosted brokers' /mqtt endpoints.
+      wss = new WebSocketServer({ server: httpServer });
+      wss.on('connection', (socket, req) => {
+        const stream: Duplex = createWebSocketStream(socket);
+        stream.on('error', () => {});
+        wsStreams.add(stream);
+        current.handle(stream, req);
+      });
+      wsPort = await listen(httpServer, wsPort ?? 0, host);
+    }
+    running = true;
+  }
+
+  async function stop(): Promise<void> {
+    if (!running) return;
+    running = false;
+    const instance = aedes;
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+    if (wss) for (const client of wss.clients) client.terminate();
+    httpServer?.closeAllConnections();
+    await Promise.all([
+      tcpServer ? closeServer(tcpServer) : undefined,
+      wss ? new Promise<void>((r) => wss!.close(() => r())) : undefined,
+      httpServer ? closeServer(httpServer) : undefined,
+    ]);
+    await new Promise<void>((r) => instance.close(() => r()));
+    // Anything Aedes did not report as disconnected is gone with the instance.
+    connected.clear();
+    tcpServer = undefined;
+    httpServer = undefined;
+    wss = undefined;
+  }
+
+  await start();
+
+  const broker: EmbeddedBroker = {
+    get url() {
+      return `mqtt://${host}:${port}`;
+    },
+    get wsUrl() {
+      return wsPort !== undefined ? `ws://${host}:${wsPort}` : undefined;
+    },
+    get port() {
+      return port;
+    },
+    get wsPort() {
+      return wsPort;
+    },
+    get aedes() {
+      return aedes;
+    },
+    get running() {
+      return running;
+    },
+    get events() {
+      return events;
+    },
+    eventsFor: (clientId) => events.filter((e) => e.clientId === clientId),
+    count: (type, filter) => events.filter((e) => e.type === type && (!filter || matchesBrokerEvent(e, filter))).length,
+    waitFor(match, timeoutMs = 5000) {
+      const seen = events.find((e) => matchesBrokerEvent(e, match));
+      if (seen) return Promise.resolve(seen);
+      return new Promise<BrokerEvent>((resolve, reject) => {
+        const waiter: Waiter = {
+          match,
+          resolve: (event) => {
+            clearTimeout(timer);
+            resolve(event);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          const recent = events.slice(-20).map(describeEvent).join(', ') || 'none';
+          reject(
+            new Error(
+              `broker.waitFor: no event matching ${describeMatch(match)} within ${timeoutMs} ms ` +
+                `(${events.length} recorded; last: ${recent})`,
+            ),
+          );
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    connectedClients: () => [...connected],
+    reset() {
+      events.length = 0;
+    },
+    stop,
+    async restart() {
+      if (closed) throw new Error('startBroker: restart() after close()');
+      await stop();
+      await start();
+    },
+    async close() {
+      closed = true;
+      await stop();
+    },
+  };
+  return broker;
+}
