@@ -7,11 +7,13 @@ export type CoplayErrorCode =
   | 'INVALID_OPTIONS'
   | 'INVALID_PAYLOAD'
   | 'INVALID_ID'
+  | 'DECODE_FAILED'
   // queue and lifecycle
   | 'QUEUE_FULL'
   | 'QUEUE_EXPIRED'
   | 'OFFLINE'
   | 'CLOSED'
+  | 'NO_CONNECTION'
   // connection
   | 'CONNECT_FAILED'
   | 'CONNECTION_LOST'

@@ -1,0 +1,11 @@
+/**
+ * Turns values into MQTT payloads and back.
+ *
+ * `decode` throws a {@link CoplayError} with code `DECODE_FAILED` for bytes it cannot read;
+ * coplay's readers ({@link liveTopic}, the React/Vue hooks) count and skip such messages.
+ * `encode` throws `INVALID_PAYLOAD` for values it cannot write.
+ */
+export interface Codec<T> {
+  encode(value: T): Uint8Array | string;
+  decode(bytes: Uint8Array): T;
+}

@@ -1,0 +1,13 @@
+import { CoplayError } from '../errors/CoplayError';
+import type { Codec } from './Codec';
+
+/** Payloads as they come: `Uint8Array` in, `Uint8Array` out. The default codec. */
+export const bytesCodec: Codec<Uint8Array> = {
+  encode(value) {
+    if (!(value instanceof Uint8Array)) {
+      throw new CoplayError('INVALID_PAYLOAD', 'bytesCodec encodes Uint8Array values only');
+    }
+    return value;
+  },
+  decode: (bytes) => bytes,
+};
