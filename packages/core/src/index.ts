@@ -25,3 +25,15 @@ export type {
   TopicOptions,
   WillMessage,
 } from './connection/types';
+
+// codec/ and store/ (issue 5)
+export type { Codec } from './codec/Codec';
+export { bytesCodec } from './codec/bytesCodec';
+export { textCodec } from './codec/textCodec';
+export { jsonCodec } from './codec/jsonCodec';
+export { decodeFailed } from './codec/decodeFailed';
+export type { Live } from './store/Live';
+export { decodeMessages } from './store/decodeMessages';
+export type { Select } from './store/decodeMessages';
+export { liveTopic } from './store/liveTopic';
+export type { LiveTopic, LiveTopicOptions } from './store/liveTopic';
