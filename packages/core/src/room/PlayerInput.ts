@@ -1,0 +1,197 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
+import { NEUTRAL, statesEqual, type ControllerState } from '../input/ControllerState';
+import { decodeFrame } from '../input/decodeFrame';
+import { compareSeq } from './compareSeq';
+import { applyPermissions, type Permissions } from './Permissions';
+import { TokenBucket } from './TokenBucket';
+
+/** What happened to one received frame. */
+export type FrameVerdict =
+  /** Accepted; the state changed. */
+  | 'applied'
+  /** Accepted; same state as before (a keyframe). */
+  | 'unchanged'
+  /** Wrong length, version or range. */
+  | 'malformed'
+  /** Same sequence number as the last accepted frame. */
+  | 'duplicate'
+  /** Older than the last accepted frame (wrap-aware). */
+  | 'outOfOrder'
+  /** Sent under an earlier session (before the guest's latest join). */
+  | 'staleSession'
+  /** Over the rate limit. */
+  | 'throttled';
+
+/** Callbacks from a {@link PlayerInput} to its room. */
+export interface PlayerInputEvents {
+  /** The (permission-masked) state changed. */
+  state(state: ControllerState): void;
+  /** `interrupted` after `silenceMs` without frames or on {@link PlayerInput.interrupt}; `playing` when frames return. */
+  status(status: 'playing' | 'interrupted'): void;
+  /** The throttled flag changed. */
+  throttled(flag: boolean): void;
+  /** Interrupted for `releaseMs`: the room frees the slot. */
+  released(): void;
+}
+
+/** Settings of a {@link PlayerInput}. */
+export interface PlayerInputOptions {
+  scheduler: SchedulerLike;
+  silenceMs: number;
+  releaseMs: number;
+  maxFramesPerSecond: number;
+  /** Frames allowed in a burst above the rate. */
+  burst: number;
+  permissions: Permissions;
+  /** Session byte of the guest's join. */
+  session: number;
+}
+
+/** A throttled guest is flagged until it stays under the rate for this long. */
+const THROTTLE_HOLD_MS = 1000;
+
+/**
+ * The host's input pipeline for one player: rate limit, decode, session and wrap-aware sequence
+ * checks, permission masking, silence → neutral and interrupted, interruption → release.
+ * It never throws on wire data; every frame gets a {@link FrameVerdict} for the room's stats.
+ */
+export class PlayerInput {
+  private session: number;
+  private lastSeq: number | undefined;
+  private raw: ControllerState = NEUTRAL;
+  private current: ControllerState = NEUTRAL;
+  private permissions: Permissions;
+  private bucket: TokenBucket;
+  private lastFrameAt: number;
+  private lastRefusedAt = Number.NEGATIVE_INFINITY;
+  private isThrottled = false;
+  private statusValue: 'playing' | 'interrupted' = 'playing';
+  private silenceTimer: Subscription | undefined;
+  private releaseTimer: Subscription | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly options: PlayerInputOptions,
+    private readonly events: PlayerInputEvents,
+  ) {
+    this.session = options.session;
+    this.permissions = options.permissions;
+    this.bucket = new TokenBucket(options.maxFramesPerSecond, options.burst);
+    // A new player gets silenceMs to send its first keyframe before it counts as interrupted.
+    this.lastFrameAt = this.now();
+    this.armSilence(options.silenceMs);
+  }
+
+  /** Current permission-masked state. */
+  get state(): ControllerState {
+    return this.current;
+  }
+
+  get status(): 'playing' | 'interrupted' {
+    return this.statusValue;
+  }
+
+  get throttled(): boolean {
+    return this.isThrottled;
+  }
+
+  /** Handles the payload of one message on the player's input topic. */
+  receive(payload: Uint8Array): FrameVerdict {
+    if (this.disposed) return 'staleSession';
+    const now = this.now();
+    if (!this.bucket.take(now)) {
+      this.lastRefusedAt = now;
+      this.setThrottled(true);
+      return 'throttled';
+    }
+    if (this.isThrottled && now - this.lastRefusedAt >= THROTTLE_HOLD_MS) this.setThrottled(false);
+    const decoded = decodeFrame(payload);
+    if (!decoded.ok) return 'malformed';
+    const { frame } = decoded;
+    if (frame.session !== this.session) return 'staleSession';
+    if (this.lastSeq !== undefined) {
+      const order = compareSeq(frame.seq, this.lastSeq);
+      if (order === 'duplicate') return 'duplicate';
+      if (order === 'older') return 'outOfOrder';
+    }
+    this.lastSeq = frame.seq;
+    this.lastFrameAt = now;
+    if (this.statusValue === 'interrupted') {
+      this.releaseTimer?.unsubscribe();
+      this.releaseTimer = undefined;
+      this.statusValue = 'playing';
+      this.events.status('playing');
+      this.armSilence(this.options.silenceMs);
+    }
+    this.raw = frame.state;
+    return this.emit(applyPermissions(frame.state, this.permissions)) ? 'applied' : 'unchanged';
+  }
+
+  /**
+   * The guest joined again (e.g. after a reconnect) under a new session: frames of the old
+   * session are dropped from now on and sequence tracking starts over.
+   */
+  resetSession(session: number): void {
+    this.session = session;
+    this.lastSeq = undefined;
+  }
+
+  /** Changes the mask; it applies to the current state at once, so revoking releases held buttons. */
+  setPermissions(permissions: Permissions): void {
+    this.permissions = permissions;
+    if (this.statusValue === 'playing') this.emit(applyPermissions(this.raw, permissions));
+  }
+
+  /** The guest is gone for now (e.g. its last will arrived): neutral at once, release after `releaseMs`. */
+  interrupt(): void {
+    if (this.disposed || this.statusValue === 'interrupted') return;
+    this.silenceTimer?.unsubscribe();
+    this.silenceTimer = undefined;
+    this.statusValue = 'interrupted';
+    this.raw = NEUTRAL;
+    this.emit(NEUTRAL);
+    this.events.status('interrupted');
+    this.releaseTimer = this.options.scheduler.schedule(() => {
+      this.releaseTimer = undefined;
+      if (!this.disposed) this.events.released();
+    }, this.options.releaseMs);
+  }
+
+  /** Stops the timers and zeroes the state (the slot is being freed). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.silenceTimer?.unsubscribe();
+    this.releaseTimer?.unsubscribe();
+    this.raw = NEUTRAL;
+    this.emit(NEUTRAL);
+    this.disposed = true;
+  }
+
+  private now(): number {
+    return this.options.scheduler.now();
+  }
+
+  private emit(state: ControllerState): boolean {
+    if (statesEqual(state, this.current)) return false;
+    this.current = state;
+    this.events.state(state);
+    return true;
+  }
+
+  private setThrottled(flag: boolean): void {
+    if (flag === this.isThrottled) return;
+    this.isThrottled = flag;
+    this.events.throttled(flag);
+  }
+
+  // One self-re-arming timer instead of a new timer per frame: at 60 Hz per guest that matters.
+  private armSilence(delay: number): void {
+    this.silenceTimer = this.options.scheduler.schedule(() => {
+      this.silenceTimer = undefined;
+      if (this.disposed || this.statusValue !== 'playing') return;
+      const idle = this.now() - this.lastFrameAt;
+      if (idle >= this.options.silenceMs) this.interrupt();
+      else this.armSilence(this.options.silenceMs - idle);
+    }, delay);
+  }
+}
