@@ -1,1 +1,10 @@
-export {};
+export { startBroker, matchesBrokerEvent } from './startBroker';
+export type { BrokerEvent, BrokerEventMatch, BrokerEventType, BrokerAuthContext, BrokerAuthResult, EmbeddedBroker, StartBrokerOptions } from './startBroker';
+export { startMosquitto } from './startMosquitto';
+export type { MosquittoInstance, StartMosquittoOptions } from './startMosquitto';
+export { requireTool } from './requireTool';
+export { freePort, waitForPort } from './ports';
+export { startTokenAuthority } from './tokenAuthority';
+export type { TokenAuthority, TokenAuthorityOptions } from './tokenAuthority';
+export { faultProxy } from './faultProxy';
+export type { FaultMode, FaultProxy } from './faultProxy';

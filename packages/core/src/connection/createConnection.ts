@@ -295,6 +295,9 @@ export function createConnection(options: ConnectionOptions): Connection {
       const wasUp = connectedAt !== undefined;
       if (wasUp && !lastError && scheduler.now() - connectedAt! < KICK_WINDOW_MS) shortLinks++;
       else if (wasUp) shortLinks = 0;
+      if (!wasUp && lastError?.code === 'CONNECTION_LOST') {
+        lastError = new CoplayError('CONNECT_FAILED', `could not connect to ${server}: ${lastError.message}`, { cause: lastError.cause, details: lastError.details });
+      }
       const reason =
         lastError ??
         new CoplayError(wasUp ? 'CONNECTION_LOST' : 'CONNECT_FAILED', wasUp ? `connection to ${server} lost` : `could not connect to ${server}`);

@@ -22,3 +22,13 @@ export function advance(scheduler: VirtualTimeScheduler, ms: number): void {
   scheduler.flush();
   scheduler.frame = target;
 }
+
+/** Test helper: resolves with the first state (current or future) that satisfies `predicate`. */
+export function waitForStateWhere(conn: Connection, predicate: (s: ConnectionState) => boolean, ms = 10_000): Promise<ConnectionState> {
+  return firstValueFrom(
+    conn.state$.pipe(
+      filter(predicate),
+      timeout({ first: ms, with: () => { throw new Error(`timed out waiting for a state; last was ${JSON.stringify(conn.state)}`); } }),
+    ),
+  );
+}
