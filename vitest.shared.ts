@@ -10,3 +10,12 @@ export const sourceAliases = {
   '@coplay/vue': here('./packages/vue/src/index.ts'),
   '@coplay/testkit': here('./packages/testkit/src/index.ts'),
 };
+
+/**
+ * With COPLAY_TEST_REPORT_DIR set (CI does), each workspace also writes a JSON report there, which
+ * scripts/test-summary.mjs adds up into one closing line.
+ */
+export function reportOptions(name: string): { reporters?: string[]; outputFile?: Record<string, string> } {
+  const dir = process.env.COPLAY_TEST_REPORT_DIR;
+  return dir ? { reporters: ['default', 'json'], outputFile: { json: `${dir}/${name}.json` } } : {};
+}

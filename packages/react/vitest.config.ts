@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import { sourceAliases } from '../../vitest.shared.ts';
+import { reportOptions, sourceAliases } from '../../vitest.shared.ts';
 
 export default defineConfig({
   resolve: { alias: sourceAliases },
   test: {
+    ...reportOptions('react'),
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     environment: 'jsdom',
     testTimeout: 30_000,
