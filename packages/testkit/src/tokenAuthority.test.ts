@@ -154,6 +154,12 @@ describe('startTokenAuthority', () => {
     ]);
   });
 
+  it('clearFailures drops unused injected failures', async () => {
+    authority.failNext({ status: 500, times: 3 });
+    authority.clearFailures();
+    expect(await appToken()).toMatch(/^APP/);
+  });
+
   it('resetCounts clears counts and log; close frees the port', async () => {
     await appToken();
     authority.resetCounts();

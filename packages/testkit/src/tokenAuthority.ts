@@ -93,6 +93,8 @@ export interface TokenAuthority {
   failNext(spec?: FailureSpec): void;
   /** Clears counts and the request log. */
   resetCounts(): void;
+  /** Drops failures queued by {@link failNext} that have not been used yet. */
+  clearFailures(): void;
   close(): Promise<void>;
 }
 
@@ -301,6 +303,9 @@ export async function startTokenAuthority(options: TokenAuthorityOptions): Promi
     },
     failNext(spec = {}) {
       failures.push({ ...spec, left: spec.times ?? 1 });
+    },
+    clearFailures() {
+      failures.length = 0;
     },
     resetCounts() {
       counts.appToken = 0;
