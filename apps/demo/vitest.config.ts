@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import { sourceAliases } from '../../vitest.shared.ts';
+import { reportOptions, sourceAliases } from '../../vitest.shared.ts';
 
 export default defineConfig({
   resolve: { alias: sourceAliases },
   test: {
+    ...reportOptions('demo'),
     environment: 'node',
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'e2e/**/*.test.ts'],
     testTimeout: 30_000,

@@ -152,3 +152,15 @@ export function publicConfig(config: DemoConfig, localBrokerWsUrl?: string): Pub
     tokenUrl: config.mode === 'easemob' ? '/api/token' : null,
   };
 }
+
+/**
+ * Configuration baked into a static build (`npm run build`), from `COPLAY_PUBLIC_BROKER_URL` and
+ * `COPLAY_PUBLIC_TOKEN_URL`. `null` (the default, and always in dev) makes the pages fetch
+ * `/api/config` at run time instead. Reads nothing else from the environment.
+ */
+export function buildTimePublicConfig(env: Env): PublicDemoConfig | null {
+  const brokerUrl = url(env, 'COPLAY_PUBLIC_BROKER_URL', ['ws:', 'wss:']);
+  if (brokerUrl === undefined) return null;
+  const tokenUrl = read(env, 'COPLAY_PUBLIC_TOKEN_URL') ?? null;
+  return { mode: tokenUrl ? 'easemob' : 'mqtt', brokerUrl, tokenUrl };
+}

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer as createViteServer, type ViteDevServer } from 'vite';
+import { startTokenAuthority, type TokenAuthority } from '@coplay/testkit';
+import { startApiServer, type ApiServer, type NodeHandler } from './apiServer';
+import { publicConfig, type DemoConfig } from './demoConfig';
+import { PortInUseError } from './listen';
+import { startLocalBroker, type LocalBroker } from './localBroker';
+import { createDemoTokenRoute } from './tokenRoute';
+
+export const demoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface StartDemoOptions {
+  /** Room id used in the printed URLs; random by default. */
+  roomId?: string;
+  /** Vite log level. Default 'warn'. */
+  logLevel?: 'info' | 'warn' | 'error' | 'silent';
+}
+
+/** Everything the dev script started; {@link close} stops it all. */
+export interface RunningDemo {
+  readonly hostUrl: string;
+  readonly guestUrl: string;
+  readonly roomId: string;
+  /** The embedded broker (`local` mode). */
+  readonly broker?: LocalBroker;
+  /** The local token authority (`local` mode). */
+  readonly authority?: TokenAuthority;
+  readonly api: ApiServer;
+  readonly vite: ViteDevServer;
+  close(): Promise<void>;
+}
+
+/** Short, URL- and topic-safe. */
+export function randomRoomId(): string {
+  return randomBytes(6).toString('base64url').replace(/[-_]/g, 'x').toLowerCase();
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Starts the demo's pieces in order — token authority, broker, API server, Vite — and unwinds
+ * the ones already running if a later one fails (e.g. a port is taken).
+ */
+export async function startDemo(config: DemoConfig, options: StartDemoOptions = {}): Promise<RunningDemo> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const unwind = async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+  };
+  try {
+    let authority: TokenAuthority | undefined;
+    let broker: LocalBroker | undefined;
+    let token: NodeHandler | undefined;
+
+    if (config.mode === 'local') {
+      // A local stand-in for Easemob's REST API; its secret lives only in this process.
+      const appClientSecret = randomBytes(18).toString('base64url');
+      authority = await startTokenAuthority({ appId: 'coplaydemo', appClientId: 'demo-app-client', appClientSecret });
+      cleanups.push(() => authority!.close());
+      broker = await startLocalBroker({
+        host: config.host,
+        port: config.brokerPort,
+        wsPort: config.brokerWsPort,
+        authenticate: authority.authenticate,
+      });
+      cleanups.push(() => broker!.close());
+      token = createDemoTokenRoute({
+        apiUrl: authority.apiUrl,
+        appId: authority.appId,
+        appClientId: 'demo-app-client',
+        appClientSecret,
+      });
+    } else if (config.mode === 'easemob') {
+      token = createDemoTokenRoute(config.easemob!);
+    }
+
+    const testHooks =
+      config.testHooks && broker
+        ? {
+            'broker/stop': async () => {
+              await broker!.stop();
+              return { running: broker!.running };
+            },
+            'broker/start': async () => {
+              await broker!.start();
+              return { running: broker!.running };
+            },
+          }
+        : undefined;
+
+    const api = await startApiServer({
+      port: config.apiPort,
+      publicHost: config.host,
+      config: (requestHost) =>
+        publicConfig(config, broker ? `ws://${displayHost(requestHost)}:${broker.wsPort}` : undefined),
+      ...(token ? { token } : {}),
+      ...(testHooks ? { testHooks } : {}),
+    });
+    cleanups.push(() => api.close());
+
+    const vite = await createViteServer({
+      root: demoRoot,
+      configFile: join(demoRoot, 'vite.config.ts'),
+      logLevel: options.logLevel ?? 'warn',
+      clearScreen: false,
+      server: {
+        host: config.host,
+        port: config.port,
+        strictPort: true,
+        proxy: { '/api': { target: api.url } },
+      },
+    });
+    cleanups.push(() => vite.close());
+    try {
+      await vite.listen();
+    } catch (err) {
+      if (err instanceof Error && /already in use/i.test(err.message)) {
+        throw new PortInUseError(config.port, config.host, 'COPLAY_DEMO_PORT', 'the page server (Vite)');
+      }
+      throw err;
+    }
+    const pagePort = (vite.httpServer?.address() as { port?: number } | null)?.port ?? config.port;
+
+    const roomId = options.roomId ?? randomRoomId();
+    const origin = `http://${displayHost(config.host)}:${pagePort}`;
+    return {
+      hostUrl: `${origin}/?room=${roomId}`,
+      guestUrl: `${origin}/guest.html?room=${roomId}`,
+      roomId,
+      ...(broker ? { broker } : {}),
+      ...(authority ? { authority } : {}),
+      api,
+      vite,
+      close: unwind,
+    };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}

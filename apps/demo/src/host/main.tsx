@@ -1,0 +1,10 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '../shared/demo.css';
+import { HostApp } from './HostApp';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <HostApp />
+  </StrictMode>,
+);
