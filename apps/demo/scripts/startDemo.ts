@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer as createViteServer, type ViteDevServer } from 'vite';
 import { startTokenAuthority, type TokenAuthority } from '@coplay/testkit';
 import { startApiServer, type ApiServer, type NodeHandler } from './apiServer';
 import { publicConfig, type DemoConfig } from './demoConfig';
-import { PortInUseError } from './listen';
+import { closeServer, listen, PortInUseError } from './listen';
 import { startLocalBroker, type LocalBroker } from './localBroker';
 import { createDemoTokenRoute } from './tokenRoute';
 
@@ -52,6 +53,12 @@ export async function startDemo(config: DemoConfig, options: StartDemoOptions = 
     for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
   };
   try {
+    // Vite reports a taken port only after starting its dependency scan (noisily); check first.
+    if (config.port !== 0) {
+      const probe = createServer();
+      await listen(probe, config.port, config.host, 'COPLAY_DEMO_PORT', 'the page server (Vite)');
+      await closeServer(probe);
+    }
     let authority: TokenAuthority | undefined;
     let broker: LocalBroker | undefined;
     let token: NodeHandler | undefined;

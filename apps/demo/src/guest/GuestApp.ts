@@ -1,0 +1,183 @@
+import { gamepadInput, keyboardInput, NEUTRAL, type ConnectionOptions, type ControllerState } from '@coplay/core';
+import { provideCoplay, useConnection, useConnectionState, useGuestRoom } from '@coplay/vue';
+import { combineLatest, map } from 'rxjs';
+import { computed, defineComponent, h, onBeforeUnmount, onMounted, shallowRef, watch, type PropType } from 'vue';
+import { parseSnapshot, type PongSnapshot } from '../game/snapshot';
+import { connectionOptions } from '../shared/connectionOptions';
+import { describeConnection } from '../shared/describeConnection';
+import { exposeDemo } from '../shared/exposeDemo';
+import { loadPublicConfig } from '../shared/loadPublicConfig';
+import { mergeControllers } from '../shared/mergeControllers';
+import { roomFromUrl } from '../shared/tabIdentity';
+import { ControllerPad } from './ControllerPad';
+import { GuestGame } from './GuestGame';
+
+function topbar(badge: ReturnType<typeof h>) {
+  return h('header', { class: 'topbar' }, [
+    h('h1', 'coplay · Pong'),
+    h('span', { class: 'role' }, 'guest'),
+    h('span', { class: 'spacer' }),
+    badge,
+  ]);
+}
+
+function statusText(status: string, slot?: number, reason?: string): string {
+  switch (status) {
+    case 'playing':
+      return `playing as P${slot}`;
+    case 'waiting':
+      return 'waiting for the host to let you in';
+    case 'joining':
+      return 'joining…';
+    case 'rejected':
+      return `the host declined${reason ? `: ${reason}` : ''}`;
+    case 'kicked':
+      return `removed by the host${reason ? `: ${reason}` : ''}`;
+    default:
+      return 'the room is closed';
+  }
+}
+
+/** The part of the guest page that lives inside the coplay connection. */
+const GuestSession = defineComponent({
+  name: 'GuestSession',
+  props: {
+    options: { type: Object as PropType<ConnectionOptions>, required: true },
+    roomId: { type: String, required: true },
+    name: { type: String, required: true },
+  },
+  setup(props) {
+    provideCoplay(props.options);
+    const connection = useConnection();
+    const state = useConnectionState();
+    const guest = useGuestRoom({ roomId: props.roomId, name: props.name });
+
+    // Keyboard (arrows / WASD) and the first gamepad, merged into one controller.
+    const keyboard = keyboardInput(window);
+    const gamepad = gamepadInput(0);
+    const local$ = combineLatest([keyboard.state$, gamepad.state$]).pipe(map(([k, g]) => mergeControllers(k, g)));
+    const local = shallowRef<ControllerState>(NEUTRAL);
+    const localSub = local$.subscribe((s) => (local.value = s));
+
+    // Attach the controller to the room once it exists; the room samples and sends it.
+    let detach: (() => void) | undefined;
+    watch(
+      () => guest.value,
+      (room) => {
+        detach?.();
+        detach = room?.attach(local$, { hz: 60 });
+      },
+      { immediate: true },
+    );
+
+    let latest: PongSnapshot | undefined;
+    const latestSnapshot = () => {
+      const raw = guest.value?.hostState;
+      const parsed = raw === undefined ? undefined : parseSnapshot(raw);
+      if (parsed) latest = parsed;
+      return latest;
+    };
+
+    const status = computed(() => guest.value?.status ?? { status: 'joining' as const });
+    const slot = computed(() => (status.value.status === 'playing' ? status.value.slot : undefined));
+    const rtt = computed(() => guest.value?.rtt);
+
+    let unexpose: (() => void) | undefined;
+    onMounted(() => {
+      unexpose = exposeDemo({
+        role: 'guest',
+        get connection() {
+          return connection.state.status;
+        },
+        get room() {
+          return status.value;
+        },
+        get rtt() {
+          return rtt.value;
+        },
+        get game() {
+          return latestSnapshot();
+        },
+        get input() {
+          return local.value;
+        },
+      });
+    });
+    onBeforeUnmount(() => {
+      unexpose?.();
+      detach?.();
+      localSub.unsubscribe();
+      keyboard.dispose();
+      gamepad.dispose();
+    });
+
+    return () => {
+      const { label, tone } = describeConnection(state.value);
+      const s = status.value;
+      const reason = 'reason' in s ? s.reason : undefined;
+      return h('div', { class: 'page' }, [
+        topbar(h('span', { class: 'badge', 'data-testid': 'connection-state', 'data-tone': tone }, label)),
+        h('div', { class: 'layout' }, [
+          h('div', { class: 'panel' }, [
+            h(GuestGame, { latest: latestSnapshot, slot: slot.value }),
+            h('p', { class: 'hint' }, [
+              'Move P2 with ',
+              h('kbd', '↑'),
+              '/',
+              h('kbd', '↓'),
+              ' or ',
+              h('kbd', 'W'),
+              '/',
+              h('kbd', 'S'),
+              ', a gamepad’s d-pad, or its left stick. The picture is the host’s game, mirrored.',
+            ]),
+          ]),
+          h('div', { class: 'stack' }, [
+            h('section', { class: 'panel' }, [
+              h('h2', `Room ${props.roomId}`),
+              h('dl', { class: 'kv' }, [
+                h('dt', 'You'),
+                h('dd', props.name),
+                h('dt', 'Status'),
+                h('dd', { 'data-testid': 'room-status', 'data-status': s.status }, statusText(s.status, slot.value, reason)),
+                h('dt', 'Slot'),
+                h('dd', { 'data-testid': 'slot' }, slot.value === undefined ? '–' : `P${slot.value}`),
+                h('dt', 'RTT'),
+                h('dd', { 'data-testid': 'rtt' }, rtt.value === undefined ? '–' : `${Math.round(rtt.value)} ms`),
+              ]),
+            ]),
+            h('section', { class: 'panel' }, [h('h2', 'Your controller'), h(ControllerPad, { state: local.value, testId: 'local-controller' })]),
+          ]),
+        ]),
+      ]);
+    };
+  },
+});
+
+/** Guest page: reads the room from the link, loads the public config, then joins. */
+export const GuestApp = defineComponent({
+  name: 'GuestApp',
+  setup() {
+    const roomId = roomFromUrl();
+    const options = shallowRef<ConnectionOptions>();
+    const error = shallowRef<string>();
+    const name = `guest-${Math.random().toString(36).slice(2, 6)}`;
+    if (!roomId) {
+      error.value = 'This link has no room in it. Ask the host for the guest link (it ends in ?room=…).';
+    } else {
+      loadPublicConfig().then(
+        (config) => (options.value = connectionOptions(config, 'guest', name)),
+        (e: unknown) => (error.value = `Could not load the demo configuration: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    }
+    return () => {
+      if (options.value && roomId) return h(GuestSession, { options: options.value, roomId, name });
+      return h('div', { class: 'page' }, [
+        topbar(
+          h('span', { class: 'badge', 'data-testid': 'connection-state', 'data-tone': error.value ? 'bad' : 'busy' }, error.value ? 'not connected' : 'loading'),
+        ),
+        error.value ? h('p', { class: 'notice bad', 'data-testid': 'config-error' }, error.value) : null,
+      ]);
+    };
+  },
+});
