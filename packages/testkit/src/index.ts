@@ -1,10 +1,30 @@
+/**
+ * @coplay/testkit — real brokers and faults for coplay's tests (private, consumed from source).
+ */
 export { startBroker, matchesBrokerEvent } from './startBroker';
-export type { BrokerEvent, BrokerEventMatch, BrokerEventType, BrokerAuthContext, BrokerAuthResult, EmbeddedBroker, StartBrokerOptions } from './startBroker';
-export { startMosquitto } from './startMosquitto';
+export type {
+  BrokerAuthContext,
+  BrokerAuthResult,
+  BrokerEvent,
+  BrokerEventMatch,
+  BrokerEventType,
+  BrokerWill,
+  EmbeddedBroker,
+  StartBrokerOptions,
+} from './startBroker';
+export { startMosquitto, mosquittoPasswordLine } from './startMosquitto';
 export type { MosquittoInstance, StartMosquittoOptions } from './startMosquitto';
-export { requireTool } from './requireTool';
-export { freePort, waitForPort } from './ports';
-export { startTokenAuthority } from './tokenAuthority';
-export type { TokenAuthority, TokenAuthorityOptions } from './tokenAuthority';
 export { faultProxy } from './faultProxy';
 export type { FaultMode, FaultProxy } from './faultProxy';
+export { requireTool } from './requireTool';
+export type { RequireToolOptions, ToolInfo, ToolName } from './requireTool';
+export { freePort, waitForPort } from './ports';
+export { startTokenAuthority } from './tokenAuthority';
+export type {
+  AuthenticateContext,
+  FailureSpec,
+  TokenAuthority,
+  TokenAuthorityOptions,
+  TokenAuthorityRequest,
+  TokenEndpoint,
+} from './tokenAuthority';

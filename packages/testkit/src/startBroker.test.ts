@@ -153,12 +153,22 @@ describe('startBroker', () => {
       returnCode: 4,
       username: 'host',
     });
-    // CONNACK is recorded once written, which may be a tick after the client has seen it.
-    await b.waitFor({ type: 'connack-refused', clientId: 'no-1', returnCode: 5 });
-    await b.waitFor({ type: 'connack-refused', clientId: 'no-2', returnCode: 5 });
-    await b.waitFor({ type: 'connack-refused', clientId: 'boom', returnCode: 3 });
-    expect(b.count('connack-refused', { returnCode: 5 })).toBe(2);
+    // Refusals are recorded before the CONNACK goes out, so no waiting is needed.
+    expect(b.count('connack-refused', { clientId: 'no-1', returnCode: 5 })).toBe(1);
+    expect(b.count('connack-refused', { clientId: 'no-2', returnCode: 5 })).toBe(1);
+    expect(b.count('connack-refused', { clientId: 'boom', returnCode: 3 })).toBe(1);
+    expect(b.count('connack-refused')).toBe(4);
     expect(b.connectedClients()).toEqual(['good']);
+  });
+
+  it('records refusals Aedes makes on its own (identifier rejected)', async () => {
+    const b = await broker();
+    const longId = 'x'.repeat(30); // MQTT 3.1 allows at most 23 characters
+    await expect(
+      connect(b.url, { clientId: longId, protocolVersion: 3, protocolId: 'MQIsdp' }),
+    ).rejects.toMatchObject({ code: 2 });
+    expect(await b.waitFor({ type: 'connack-refused' })).toMatchObject({ clientId: longId, returnCode: 2 });
+    expect(b.count('connect')).toBe(0);
   });
 
   it('waitFor rejects with a descriptive error on timeout', async () => {

@@ -27,7 +27,7 @@ export interface BrokerEvent {
   username?: string;
   /** subscribe / unsubscribe: the topic filters. */
   filters?: string[];
-  /** subscribe: each filter with its requested QoS. */
+  /** subscribe: each filter with the QoS granted (128 = refused). */
   subscriptions?: Array<{ topic: string; qos: number }>;
   /** publish: topic, payload, QoS and retain flag as received from the client. */
   topic?: string;
@@ -215,6 +215,22 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
   /** `wsStreams` marks connections that came through the WebSocket listener. */
   async function createAedes(wsStreams: WeakSet<object>): Promise<Aedes> {
     const meta = new WeakMap<Client, ConnectMeta>();
+    // Refusals already recorded by our authenticate hook, so connackSent does not record them twice.
+    const refusalRecorded = new WeakSet<Client>();
+
+    // Every event is recorded before the broker answers (CONNACK, PUBACK, SUBACK, delivery), so a
+    // client that has seen the answer can rely on the event being there.
+    const connectBase = (client: Client) => {
+      const m = meta.get(client);
+      return {
+        clientId: client.id ?? m?.clientId ?? '',
+        at: Date.now(),
+        ...(m?.username !== undefined ? { username: m.username } : {}),
+        ...(m ? { transport: m.transport } : {}),
+      };
+    };
+    const recordRefusal = (client: Client, returnCode: number) =>
+      record({ type: 'connack-refused', ...connectBase(client), returnCode });
 
     const instance = await Aedes.createBroker({
       // Capture CONNECT details here: Aedes does not keep the username, and clears the will on close.
@@ -243,6 +259,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
         const refuse = (returnCode: number, message?: string) => {
           const err = new Error(message ?? CONNACK_TEXT[returnCode]) as AuthenticateError;
           err.returnCode = returnCode as AuthenticateError['returnCode'];
+          refusalRecorded.add(client);
+          recordRefusal(client, returnCode);
           done(err, false);
         };
         Promise.resolve()
@@ -255,28 +273,38 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
             (err: unknown) => refuse(3, `authenticate threw: ${err instanceof Error ? err.message : String(err)}`),
           );
       },
+      // Client publishes (and wills) pass here on arrival, before PUBACK and delivery.
+      authorizePublish(client, packet, callback) {
+        if (client && !packet.topic.startsWith('$SYS/')) {
+          record({
+            type: 'publish',
+            clientId: client.id,
+            at: Date.now(),
+            topic: packet.topic,
+            payload: toBuffer(packet.payload as Buffer | string),
+            qos: packet.qos ?? 0,
+            retain: packet.retain ?? false,
+          });
+        }
+        callback(null);
+      },
     });
 
-    instance.on('connackSent', (packet, client) => {
+    // Emitted on registration, just before the CONNACK is written.
+    instance.on('client', (client) => {
       const m = meta.get(client);
-      const base = {
-        clientId: client.id ?? m?.clientId ?? '',
-        at: Date.now(),
-        ...(m?.username !== undefined ? { username: m.username } : {}),
-        ...(m ? { transport: m.transport } : {}),
-      };
-      if (packet.returnCode === 0) {
-        connected.add(client.id);
-        record({
-          type: 'connect',
-          ...base,
-          clean: m?.clean ?? client.clean,
-          keepalive: m?.keepalive ?? 0,
-          ...(m?.will ? { will: m.will } : {}),
-        });
-      } else {
-        record({ type: 'connack-refused', ...base, returnCode: packet.returnCode ?? 0 });
-      }
+      connected.add(client.id);
+      record({
+        type: 'connect',
+        ...connectBase(client),
+        clean: m?.clean ?? client.clean,
+        keepalive: m?.keepalive ?? 0,
+        ...(m?.will ? { will: m.will } : {}),
+      });
+    });
+    // Refusals not decided by our authenticate hook (bad protocol version, identifier rejected, ...).
+    instance.on('connackSent', (packet, client) => {
+      if (packet.returnCode && !refusalRecorded.has(client)) recordRefusal(client, packet.returnCode);
     });
     instance.on('subscribe', (subscriptions, client) => {
       record({
@@ -290,11 +318,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
     instance.on('unsubscribe', (filters, client) => {
       record({ type: 'unsubscribe', clientId: client.id, at: Date.now(), filters: [...filters] });
     });
+    // Only publishes injected through aedes.publish() have no client; client ones are recorded above.
     instance.on('publish', (packet, client) => {
-      if (packet.topic.startsWith('$SYS/')) return;
+      if (client || packet.topic.startsWith('$SYS/')) return;
       record({
         type: 'publish',
-        clientId: client ? client.id : '$broker',
+        clientId: '$broker',
         at: Date.now(),
         topic: packet.topic,
         payload: toBuffer(packet.payload as Buffer | string),
