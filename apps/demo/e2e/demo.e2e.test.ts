@@ -1,0 +1,137 @@
+/**
+ * The demo end to end in a real browser: `npm run demo` (spawned), Debian's chromium driven by
+ * playwright-core, a host page and a guest page talking through the embedded broker.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, requireTool } from '@coplay/testkit';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnDemo, waitForUrls, type SpawnedDemo } from './spawnDemo';
+
+const browserTool = requireTool('chromium');
+const artifacts = fileURLToPath(new URL('../../../test-artifacts/demo', import.meta.url));
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+type DemoWindow = Window & {
+  __coplayDemo?: {
+    game?: { paddles: [number, number]; score: [number, number] };
+    p2Input?: { buttons: number };
+    connection?: string;
+  };
+};
+
+const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+const text = async (page: Page, id: string) => ((await testId(page, id).count()) ? await testId(page, id).innerText() : '');
+const hostP2 = (page: Page) => page.evaluate(() => (window as DemoWindow).__coplayDemo?.game?.paddles[1] ?? Number.NaN);
+const guestP2 = (page: Page) => page.evaluate(() => (window as DemoWindow).__coplayDemo?.game?.paddles[1] ?? Number.NaN);
+
+describe.skipIf(!browserTool.available)('demo in a real browser', () => {
+  let demo: SpawnedDemo;
+  let browser: Browser;
+  let urls: { hostUrl: string; guestUrl: string };
+  let api: string;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    const port = await freePort();
+    demo = spawnDemo({ COPLAY_DEMO_PORT: String(port), COPLAY_DEMO_TEST_HOOKS: '1' });
+    urls = await waitForUrls(demo);
+    api = `http://127.0.0.1:${port}/api/__test`;
+    browser = await chromium.launch({ executablePath: browserTool.path!, args: CHROMIUM_ARGS });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    const code = await demo?.stop('SIGINT');
+    expect(code).toBe(0);
+  }, 30_000);
+
+  async function open(url: string, name: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    page.on('pageerror', (e) => consoleErrors.push(`${name}: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${name} console: ${m.text()}`);
+    });
+    await page.goto(url);
+    return page;
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+  const hook = async (name: string) => {
+    const res = await fetch(`${api}/${name}`, { method: 'POST' });
+    expect(res.status).toBe(200);
+  };
+
+  it('P2 plays from the guest page, survives a broker outage, and leaves', async () => {
+    const host = await open(urls.hostUrl, 'host');
+    await expect.poll(() => text(host, 'connection-state'), { timeout: 20_000 }).toBe('connected');
+    await expect.poll(() => testId(host, 'share-qr').count(), { timeout: 10_000 }).toBe(1);
+    expect(await testId(host, 'share-link').inputValue()).toBe(urls.guestUrl);
+
+    const guest = await open(urls.guestUrl, 'guest');
+    await expect.poll(() => text(guest, 'connection-state'), { timeout: 20_000 }).toBe('connected');
+    await expect.poll(() => text(guest, 'slot'), { timeout: 20_000 }).toBe('P2');
+    await expect.poll(() => text(host, 'player-status-2'), { timeout: 20_000 }).toBe('playing');
+    await expect.poll(() => text(guest, 'rtt'), { timeout: 20_000 }).toMatch(/^\d+ ms$/);
+    await expect.poll(() => text(host, 'player-rtt-2'), { timeout: 20_000 }).toMatch(/^\d+ ms$/);
+
+    // The guest holds "down": the host's P2 paddle moves down, its controller view lights d-pad down.
+    const before = await hostP2(host);
+    await guest.keyboard.down('ArrowDown');
+    await expect.poll(() => hostP2(host), { timeout: 10_000 }).toBeGreaterThan(before + 60);
+    expect(Number(await testId(host, 'p2-controller').getAttribute('data-buttons')) & (1 << 13)).not.toBe(0);
+    // The guest mirrors the host's game through the broadcast channel.
+    await expect.poll(async () => Math.abs((await guestP2(guest)) - (await hostP2(host))), { timeout: 10_000 }).toBeLessThan(40);
+    await shot(host, '1-host-playing');
+    await shot(guest, '1-guest-playing');
+    await guest.keyboard.up('ArrowDown');
+    // Released means released: the paddle stops.
+    await expect.poll(() => testId(host, 'p2-controller').getAttribute('data-buttons'), { timeout: 5_000 }).toBe('0');
+
+    // Broker outage: both pages say so.
+    await hook('broker/stop');
+    await expect.poll(() => text(host, 'connection-state'), { timeout: 15_000 }).toMatch(/^reconnecting/);
+    await expect.poll(() => text(guest, 'connection-state'), { timeout: 15_000 }).toMatch(/^reconnecting/);
+    await shot(host, '2-host-reconnecting');
+    await shot(guest, '2-guest-reconnecting');
+
+    // Broker back: both reconnect and play resumes (the guest pushes P2 up this time).
+    await hook('broker/start');
+    await expect.poll(() => text(host, 'connection-state'), { timeout: 30_000 }).toBe('connected');
+    await expect.poll(() => text(guest, 'connection-state'), { timeout: 30_000 }).toBe('connected');
+    await expect.poll(() => text(guest, 'slot'), { timeout: 20_000 }).toBe('P2');
+    await expect.poll(() => text(host, 'player-status-2'), { timeout: 20_000 }).toBe('playing');
+    const low = await hostP2(host);
+    await guest.keyboard.down('ArrowUp');
+    await expect.poll(() => hostP2(host), { timeout: 10_000 }).toBeLessThan(low - 60);
+    await guest.keyboard.up('ArrowUp');
+    await shot(host, '3-host-resumed');
+
+    // The guest closes its tab: P2 is interrupted first, then gone.
+    await guest.close({ runBeforeUnload: false });
+    await expect.poll(() => text(host, 'player-status-2'), { timeout: 15_000, interval: 50 }).toBe('interrupted');
+    await shot(host, '4-host-p2-interrupted');
+    await expect
+      .poll(async () => ((await testId(host, 'player-row-2').count()) === 0 ? 'gone' : await text(host, 'player-status-2')), {
+        timeout: 20_000,
+      })
+      .toMatch(/^(gone|left)$/);
+    await shot(host, '5-host-p2-gone');
+
+    expect(consoleErrors.filter((e) => !/WebSocket connection to .* failed/.test(e))).toEqual([]);
+    await host.close();
+  }, 180_000);
+});
