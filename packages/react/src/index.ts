@@ -1,1 +1,11 @@
-export {};
+export { CoplayProvider } from './CoplayProvider';
+export type { CoplayProviderProps } from './CoplayProvider';
+export { useConnection } from './useConnection';
+export { useConnectionState } from './useConnectionState';
+export { useQueueStats } from './useQueueStats';
+export { useTopic } from './useTopic';
+export type { UseTopicOptions } from './useTopic';
+export { useTopicListener } from './useTopicListener';
+export type { UseTopicListenerOptions } from './useTopicListener';
+export { usePublish } from './usePublish';
+export type { Publish } from './usePublish';
