@@ -188,6 +188,7 @@ function closeServer(server: NetServer | HttpServer): Promise<void> {
  */
 export async function startBroker(options: StartBrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
+  const urlHost = host.includes(':') ? `[${host}]` : host;
   const events: BrokerEvent[] = [];
   const waiters = new Set<Waiter>();
   const connected = new Set<string>();
@@ -395,10 +396,10 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
 
   const broker: EmbeddedBroker = {
     get url() {
-      return `mqtt://${host}:${port}`;
+      return `mqtt://${urlHost}:${port}`;
     },
     get wsUrl() {
-      return wsPort !== undefined ? `ws://${host}:${wsPort}` : undefined;
+      return wsPort !== undefined ? `ws://${urlHost}:${wsPort}` : undefined;
     },
     get port() {
       return port;
