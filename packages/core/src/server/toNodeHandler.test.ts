@@ -77,6 +77,23 @@ describe('toNodeHandler through a real node:http server', () => {
     expect(r.json.error.code).toBe('BODY_TOO_LARGE');
   });
 
+  it('works behind a body parser that already consumed the stream (Express style)', async () => {
+    const inner = toNodeHandler(async (request) => new Response(JSON.stringify({ got: await request.json() }), { headers: { 'content-type': 'application/json' } }));
+    const parsing = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        (req as typeof req & { body?: unknown }).body = JSON.parse(Buffer.concat(chunks).toString());
+        inner(req, res);
+      });
+    });
+    await new Promise<void>((resolve) => parsing.listen(0, '127.0.0.1', resolve));
+    const res = await fetch(`http://127.0.0.1:${(parsing.address() as AddressInfo).port}/`, { method: 'POST', body: '{"deviceId":"d1"}' });
+    expect(await res.json()).toEqual({ got: { deviceId: 'd1' } });
+    parsing.closeAllConnections();
+    await new Promise((r) => parsing.close(r));
+  });
+
   it('answers 500 JSON when the handler throws, and the server keeps serving', async () => {
     const throwing = createServer(toNodeHandler(async () => {
       throw new Error('bug');

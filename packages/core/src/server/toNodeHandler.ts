@@ -22,7 +22,8 @@ function sendJson(res: ServerResponse, status: number, code: string, message: st
  * to Node's `http.createServer` / Express / Connect `(req, res)` signature.
  *
  * The body is buffered (up to `maxBodyBytes`) before the handler runs; a client that goes away
- * aborts `request.signal`.
+ * aborts `request.signal`. Behind a body parser that already consumed the stream, the parsed
+ * `req.body` is passed on (re-serialised as JSON).
  *
  * @example
  * createServer(toNodeHandler(createTokenHandler({ ... }))).listen(8787);
@@ -74,6 +75,18 @@ export function toNodeHandler(
       if (cookies.length > 0) res.setHeader('set-cookie', cookies);
       res.end(method === 'HEAD' ? undefined : Buffer.from(await response.arrayBuffer()));
     };
+
+    if (req.readableEnded) {
+      // A body parser (express.json(), ...) already read the stream: rebuild the body from what it parsed.
+      const parsed = (req as IncomingMessage & { body?: unknown }).body;
+      const body =
+        parsed === undefined ? Buffer.alloc(0) : Buffer.isBuffer(parsed) ? parsed : Buffer.from(typeof parsed === 'string' ? parsed : JSON.stringify(parsed));
+      if (body.length > max) return sendJson(res, 413, 'BODY_TOO_LARGE', `Body is larger than ${max} bytes`);
+      chunks.push(body);
+      size = body.length;
+      run().catch(() => sendJson(res, 500, 'INTERNAL', 'Internal error'));
+      return;
+    }
 
     req.on('data', (chunk: Buffer) => {
       if (refused) return;
