@@ -129,12 +129,12 @@ describe.each(modes)('CoplayProvider in %s', (_mode, Mode) => {
   });
 });
 
-describe('CoplayProvider', () => {
+describe.each(modes)('CoplayProvider options in %s', (_mode, Mode) => {
   it('reports bad options as a typed error while rendering', () => {
     const error = console.error;
     console.error = () => {};
     try {
-      expect(() => render(<CoplayProvider options={{ url: 'http://nope' }} />)).toThrow(
+      expect(() => render(<Mode><CoplayProvider options={{ url: 'http://nope' }} /></Mode>)).toThrow(
         expect.objectContaining({ code: 'INVALID_URL' }),
       );
     } finally {
