@@ -37,3 +37,16 @@ export { decodeMessages } from './store/decodeMessages';
 export type { Select } from './store/decodeMessages';
 export { liveTopic } from './store/liveTopic';
 export type { LiveTopic, LiveTopicOptions } from './store/liveTopic';
+
+// Credentials
+export { createTokenCache } from './auth/createTokenCache';
+export type { TokenCache, TokenCacheOptions, TokenFetchResult, TokenGetOptions, TokenState, TokenStatus } from './auth/createTokenCache';
+export { cachedCredentials } from './auth/cachedCredentials';
+export type { CachedCredentials } from './auth/cachedCredentials';
+export { easemobCredentials } from './auth/easemobCredentials';
+export type { EasemobCredentialsOptions } from './auth/easemobCredentials';
+export { endpointCredentials } from './auth/endpointCredentials';
+export type { EndpointCredentialsOptions, EndpointCredentialsResponse } from './auth/endpointCredentials';
+export { staticCredentials } from './auth/staticCredentials';
+export { easemobClientId, MAX_CLIENT_ID_LENGTH } from './auth/easemobClientId';
+export type { HttpRetryOptions } from './auth/postJson';
