@@ -364,14 +364,17 @@ export function createConnection(options: ConnectionOptions): Connection {
       map[e.filter] = { qos: e.qos };
     }
     c.subscribe(map, (err, granted) => {
-      if (client !== c || err) return; // a dropped link resubscribes on the next CONNACK
-      for (const g of granted ?? []) {
-        const entry = entries.get(g.topic);
-        if (entry && g.qos === 128) {
-          entries.delete(g.topic);
-          entry.subject.error(new CoplayError('SUBSCRIBE_FAILED', `broker refused the subscription to ${g.topic}`));
+      if (client !== c) return;
+      // MQTT.js 5 reports a SUBACK holding failure codes as an error that carries the packet.
+      const codes = (err as { packet?: { granted?: number[] } } | null)?.packet?.granted;
+      if (err && !codes) return; // a dropped link resubscribes on the next CONNACK
+      list.forEach((e, i) => {
+        const code = codes ? codes[i] : granted?.[i]?.qos;
+        if (code !== undefined && code >= 0x80 && entries.get(e.filter) === e) {
+          entries.delete(e.filter);
+          e.subject.error(new CoplayError('SUBSCRIBE_FAILED', `broker refused the subscription to ${e.filter}`, { details: { reasonCode: code } }));
         }
-      }
+      });
     });
   }
 

@@ -128,6 +128,30 @@ describe('liveTopic', () => {
     await pub.publish('cfg/retained', '', { qos: 1, retain: true });
   });
 
+  it('errors value$ with SUBSCRIBE_FAILED when the broker refuses the subscription', async () => {
+    const aedes = broker.aedes as unknown as {
+      authorizeSubscribe: (client: unknown, sub: { topic: string }, cb: (err: Error | null, sub: unknown) => void) => void;
+    };
+    const original = aedes.authorizeSubscribe;
+    aedes.authorizeSubscribe = (client, sub, cb) => (sub.topic === 'secret' ? cb(null, null) : original.call(aedes, client, sub, cb));
+    try {
+      const conn = await connected('live');
+      const secret = liveTopic(conn, 'secret');
+      const error = await new Promise((resolve) => secret.value$.subscribe({ error: resolve }));
+      expect(error).toMatchObject({ code: 'SUBSCRIBE_FAILED', details: { reasonCode: 128 } });
+      // Other filters on the same connection are unaffected.
+      const ok = liveTopic(conn, 'public', { codec: textCodec });
+      const sub = ok.value$.subscribe();
+      await subscribed(conn.clientId, 'public');
+      const pub = await connected('pub');
+      await pub.publish('public', 'fine');
+      await firstValueFrom(ok.value$.pipe(where((v) => v === 'fine')));
+      sub.unsubscribe();
+    } finally {
+      aedes.authorizeSubscribe = original;
+    }
+  });
+
   it('throws INVALID_FILTER synchronously for a malformed filter', () => {
     const conn = createConnection({ url: broker.url, autoConnect: false });
     open.push(conn);
