@@ -7,6 +7,7 @@ export default defineConfig({
     ...reportOptions('vue'),
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     environment: 'jsdom',
+    setupFiles: ['./vitest.setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

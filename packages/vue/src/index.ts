@@ -1,1 +1,12 @@
-export {};
+export { CoplayPlugin } from './CoplayPlugin';
+export type { CoplayPluginOptions } from './CoplayPlugin';
+export { provideCoplay } from './provideCoplay';
+export { useConnection } from './useConnection';
+export { useConnectionState } from './useConnectionState';
+export { useQueueStats } from './useQueueStats';
+export { useTopic } from './useTopic';
+export type { UseTopicOptions } from './useTopic';
+export { useTopicListener } from './useTopicListener';
+export type { UseTopicListenerOptions } from './useTopicListener';
+export { usePublish } from './usePublish';
+export type { Publish } from './usePublish';
