@@ -1,7 +1,8 @@
 import { jsonCodec, textCodec, type Connection } from '@coplay/core';
 import { startBroker, type EmbeddedBroker } from '@coplay/testkit';
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Component, type ReactNode } from 'react';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CoplayProvider } from './CoplayProvider';
 import { brokerOptions, connectedConnection, modes, subscribeSeen, unsubscribeSeen } from './testing';
 import { useTopic } from './useTopic';
@@ -168,5 +169,41 @@ describe.each(modes)('useTopic in %s', (_mode, Mode) => {
     await pub.publish('scaled', '5');
     await waitFor(() => expect(text('scaled')).toBe('15'));
     expect(broker.count('subscribe', { clientId: conn.clientId })).toBe(1);
+  });
+
+  it('throws a refused subscription (SUBSCRIBE_FAILED) to the nearest error boundary', async () => {
+    const conn = await shared('refused');
+    const aedes = broker.aedes as unknown as {
+      authorizeSubscribe: (client: unknown, sub: { topic: string }, cb: (err: Error | null, sub: unknown) => void) => void;
+    };
+    const original = aedes.authorizeSubscribe;
+    aedes.authorizeSubscribe = (client, sub, cb) => (sub.topic === 'secret' ? cb(null, null) : original.call(aedes, client, sub, cb));
+    // React logs errors caught by boundaries.
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      class Boundary extends Component<{ children: ReactNode }, { error?: unknown }> {
+        override state: { error?: unknown } = {};
+        static getDerivedStateFromError(error: unknown) {
+          return { error };
+        }
+        override render() {
+          const e = this.state.error as { code?: string } | undefined;
+          return e ? <p data-testid="score">{`error ${e.code}`}</p> : this.props.children;
+        }
+      }
+      render(
+        <Mode>
+          <CoplayProvider connection={conn}>
+            <Boundary>
+              <Score filter="secret" />
+            </Boundary>
+          </CoplayProvider>
+        </Mode>,
+      );
+      await waitFor(() => expect(text('score')).toBe('error SUBSCRIBE_FAILED'));
+    } finally {
+      aedes.authorizeSubscribe = original;
+      quiet.mockRestore();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { jsonCodec, textCodec, type Connection } from '@coplay/core';
 import { startBroker, type EmbeddedBroker } from '@coplay/testkit';
 import { mount } from '@vue/test-utils';
 import { createApp, defineComponent, effectScope, h, isReadonly, nextTick, onErrorCaptured, ref, type ShallowRef } from 'vue';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CoplayPlugin } from './CoplayPlugin';
 import { connectedConnection, eventually, subscribeSeen, unsubscribeSeen } from './testing';
 import { useTopic } from './useTopic';
@@ -71,8 +71,11 @@ describe('useTopic (Vue)', () => {
     const conn = await shared('scope');
     const { result: chat, scope } = inScope(conn, () => useTopic('room/chat', { codec: textCodec }));
     expect(isReadonly(chat)).toBe(true);
-    (chat as ShallowRef<string | undefined>).value = 'nope'; // ignored, with a dev warning
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    (chat as ShallowRef<string | undefined>).value = 'nope';
     expect(chat.value).toBeUndefined();
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('readonly'), expect.anything());
+    warn.mockRestore();
 
     await subscribeSeen(broker, conn.clientId, 'room/chat');
     await pub.publish('room/chat', 'hello');
