@@ -45,8 +45,9 @@ describe('npm run build (static site)', () => {
       }
     }
 
-    const all = await files(await outDir);
-    const names = all.map((f) => f.slice((await outDir).length + 1)).sort();
+    const dir = await outDir;
+    const all = await files(dir);
+    const names = all.map((f) => f.slice(dir.length + 1)).sort();
     expect(names).toContain('index.html');
     expect(names).toContain('guest.html');
     const texts = await Promise.all(all.map((f) => readFile(f, 'latin1')));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DPAD_DOWN, DPAD_UP, paddleFromKeys, paddleFromPad } from './controls';
+import { DPAD_DOWN, DPAD_UP, paddleFromPad } from './controls';
 
 describe('paddleFromPad', () => {
   const neutral = { buttons: 0, axes: [0, 0, 0, 0] };
@@ -20,14 +20,5 @@ describe('paddleFromPad', () => {
   it('no controller means still', () => {
     expect(paddleFromPad(undefined)).toBe(0);
     expect(paddleFromPad(neutral)).toBe(0);
-  });
-});
-
-describe('paddleFromKeys', () => {
-  it('maps held keys', () => {
-    expect(paddleFromKeys(true, false)).toBe(-1);
-    expect(paddleFromKeys(false, true)).toBe(1);
-    expect(paddleFromKeys(true, true)).toBe(0);
-    expect(paddleFromKeys(false, false)).toBe(0);
   });
 });

@@ -21,8 +21,3 @@ export function paddleFromPad(pad: PadLike | undefined): PaddleInput {
   const ly = sanitizeInput(pad.axes[1] ?? 0);
   return Math.abs(ly) < STICK_DEADZONE ? 0 : ly;
 }
-
-/** A paddle command from two held keys; both or none held means still. */
-export function paddleFromKeys(up: boolean, down: boolean): PaddleInput {
-  return up === down ? 0 : up ? -1 : 1;
-}

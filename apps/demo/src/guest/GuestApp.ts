@@ -1,4 +1,12 @@
-import { gamepadInput, keyboardInput, NEUTRAL, type ConnectionOptions, type ControllerState } from '@coplay/core';
+import {
+  gamepadInput,
+  keyboardInput,
+  NEUTRAL,
+  type ConnectionOptions,
+  type ControllerState,
+  type GuestRoom,
+  type GuestStatus,
+} from '@coplay/core';
 import { provideCoplay, useConnection, useConnectionState, useGuestRoom } from '@coplay/vue';
 import { combineLatest, map } from 'rxjs';
 import { computed, defineComponent, h, onBeforeUnmount, onMounted, shallowRef, watch, type PropType } from 'vue';
@@ -11,6 +19,7 @@ import { mergeControllers } from '../shared/mergeControllers';
 import { roomFromUrl } from '../shared/tabIdentity';
 import { ControllerPad } from './ControllerPad';
 import { GuestGame } from './GuestGame';
+import { useRoomStream } from './useRoomStream';
 
 function topbar(badge: ReturnType<typeof h>) {
   return h('header', { class: 'topbar' }, [
@@ -50,7 +59,7 @@ const GuestSession = defineComponent({
     provideCoplay(props.options);
     const connection = useConnection();
     const state = useConnectionState();
-    const guest = useGuestRoom({ roomId: props.roomId, name: props.name });
+    const guest = useGuestRoom({ room: props.roomId, name: props.name });
 
     // Keyboard (arrows / WASD) and the first gamepad, merged into one controller.
     const keyboard = keyboardInput(window);
@@ -78,9 +87,9 @@ const GuestSession = defineComponent({
       return latest;
     };
 
-    const status = computed(() => guest.value?.status ?? { status: 'joining' as const });
+    const status = useRoomStream<GuestRoom, GuestStatus>(guest, (r) => r.status$, { status: 'joining' });
+    const rtt = useRoomStream<GuestRoom, number | undefined>(guest, (r) => r.rtt$, undefined);
     const slot = computed(() => (status.value.status === 'playing' ? status.value.slot : undefined));
-    const rtt = computed(() => guest.value?.rtt);
 
     let unexpose: (() => void) | undefined;
     onMounted(() => {

@@ -39,7 +39,7 @@ function Page({ badge, children }: { badge: ReactNode; children: ReactNode }) {
 
 function HostView({ roomId }: { roomId: string }) {
   const connection = useConnection();
-  const host = useHostRoom({ roomId, name: 'Host' });
+  const host = useHostRoom({ room: roomId });
   const p2 = useRemoteInput(host, 2);
   const guestUrl = useMemo(() => new URL(`guest.html?room=${roomId}`, location.href).href, [roomId]);
 

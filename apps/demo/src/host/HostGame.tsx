@@ -1,11 +1,10 @@
-import type { Connection, HostRoom } from '@coplay/core';
+import { keyboardInput, type Connection, type HostRoom } from '@coplay/core';
 import { useEffect, useRef } from 'react';
-import { paddleFromKeys, paddleFromPad } from '../game/controls';
+import { paddleFromPad } from '../game/controls';
 import { createGameLoop } from '../game/createGameLoop';
 import { createPong } from '../game/pong';
 import { renderPong } from '../game/render';
 import { toSnapshot } from '../game/snapshot';
-import { keyboardPaddle } from './keyboardPaddle';
 import { exposeDemo } from '../shared/exposeDemo';
 
 /** Guests get the game state at this rate (they only draw it; the host simulates at 120 Hz). */
@@ -21,13 +20,14 @@ export function HostGame({ host, connection }: { host: HostRoom; connection: Con
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');
     if (!ctx) return;
-    const keys = keyboardPaddle(window);
+    // P1: this keyboard through the same input source guests use (W/S = left stick, arrows = d-pad).
+    const keys = keyboardInput(window);
     let lastBroadcast = 0;
     const p2Present = () => host.players.some((p) => p.slot === 2 && p.status === 'playing');
     const loop = createGameLoop({
       initial: createPong((Date.now() & 0xffff) + 1),
       // Read synchronously from the room every tick: no React render sits in the input path.
-      readInputs: () => [paddleFromKeys(keys.up(), keys.down()), paddleFromPad(host.input(2))],
+      readInputs: () => [paddleFromPad(keys.state), paddleFromPad(host.input(2))],
       onFrame: (state) => {
         const idle = !p2Present();
         renderPong(ctx, state, {
