@@ -2,12 +2,12 @@
  * The demo end to end in a real browser: `npm run demo` (spawned), Debian's chromium driven by
  * playwright-core, a host page and a guest page talking through the embedded broker.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, requireTool } from '@coplay/testkit';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { spawnDemo, waitForUrls, type SpawnedDemo } from './spawnDemo';
 
 const browserTool = requireTool('chromium');
@@ -45,6 +45,7 @@ describe.skipIf(!browserTool.available)('demo in a real browser', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
+    rmSync(artifacts, { recursive: true, force: true });
     mkdirSync(artifacts, { recursive: true });
     const port = await freePort();
     demo = spawnDemo({ COPLAY_DEMO_PORT: String(port), COPLAY_DEMO_TEST_HOOKS: '1' });
@@ -76,6 +77,13 @@ describe.skipIf(!browserTool.available)('demo in a real browser', () => {
   };
 
   it('P2 plays from the guest page, survives a broker outage, and leaves', async () => {
+    onTestFailed(async () => {
+      // What the pages and the demo process said, and what the pages looked like.
+      console.error(`browser errors:\n${consoleErrors.join('\n')}\n\ndemo output:\n${demo.output()}`);
+      await Promise.all(
+        browser.contexts().flatMap((c) => c.pages()).map((p, i) => p.screenshot({ path: join(artifacts, `failure-${i}.png`) }).catch(() => {})),
+      );
+    });
     const host = await open(urls.hostUrl, 'host');
     await expect.poll(() => text(host, 'connection-state'), { timeout: 20_000 }).toBe('connected');
     await expect.poll(() => testId(host, 'share-qr').count(), { timeout: 10_000 }).toBe(1);

@@ -47,16 +47,14 @@ function statusText(status: string, slot?: number, reason?: string): string {
   }
 }
 
-/** The part of the guest page that lives inside the coplay connection. */
-const GuestSession = defineComponent({
-  name: 'GuestSession',
+/** The guest page inside the connection (composables inject what {@link GuestSession} provides). */
+const GuestView = defineComponent({
+  name: 'GuestView',
   props: {
-    options: { type: Object as PropType<ConnectionOptions>, required: true },
     roomId: { type: String, required: true },
     name: { type: String, required: true },
   },
   setup(props) {
-    provideCoplay(props.options);
     const connection = useConnection();
     const state = useConnectionState();
     const guest = useGuestRoom({ room: props.roomId, name: props.name });
@@ -128,7 +126,11 @@ const GuestSession = defineComponent({
         topbar(h('span', { class: 'badge', 'data-testid': 'connection-state', 'data-tone': tone }, label)),
         h('div', { class: 'layout' }, [
           h('div', { class: 'panel' }, [
-            h(GuestGame, { latest: latestSnapshot, slot: slot.value }),
+            h(GuestGame, {
+              latest: latestSnapshot,
+              slot: slot.value,
+              banner: state.value.status === 'connected' ? undefined : `${label}…`,
+            }),
             h('p', { class: 'hint' }, [
               'Move P2 with ',
               h('kbd', '↑'),
@@ -143,7 +145,7 @@ const GuestSession = defineComponent({
           ]),
           h('div', { class: 'stack' }, [
             h('section', { class: 'panel' }, [
-              h('h2', `Room ${props.roomId}`),
+              h('h2', ['Room ', h('span', { class: 'room-id' }, props.roomId)]),
               h('dl', { class: 'kv' }, [
                 h('dt', 'You'),
                 h('dd', props.name),
@@ -160,6 +162,20 @@ const GuestSession = defineComponent({
         ]),
       ]);
     };
+  },
+});
+
+/** Owns the page's one connection: created from the options, closed when the page goes. */
+const GuestSession = defineComponent({
+  name: 'GuestSession',
+  props: {
+    options: { type: Object as PropType<ConnectionOptions>, required: true },
+    roomId: { type: String, required: true },
+    name: { type: String, required: true },
+  },
+  setup(props) {
+    provideCoplay(props.options);
+    return () => h(GuestView, { roomId: props.roomId, name: props.name });
   },
 });
 

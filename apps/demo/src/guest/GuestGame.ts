@@ -13,6 +13,8 @@ export const GuestGame = defineComponent({
     /** Returns the latest valid snapshot (read every animation frame, no Vue render in between). */
     latest: { type: Function as PropType<() => PongSnapshot | undefined>, required: true },
     slot: { type: Number as PropType<number | undefined>, default: undefined },
+    /** Overrides the canvas banner (e.g. while reconnecting). */
+    banner: { type: String as PropType<string | undefined>, default: undefined },
   },
   setup(props) {
     const canvas = ref<HTMLCanvasElement>();
@@ -24,10 +26,8 @@ export const GuestGame = defineComponent({
       const draw = () => {
         const snap = props.latest();
         const you = props.slot === 2 ? ['P1 · host', 'P2 · you'] : ['P1 · host', 'P2'];
-        renderPong(ctx, snap ?? idle, {
-          labels: you as [string, string],
-          ...(snap ? {} : { banner: 'Waiting for the host’s game…' }),
-        });
+        const banner = props.banner ?? (snap ? undefined : 'Waiting for the host’s game…');
+        renderPong(ctx, snap ?? idle, { labels: you as [string, string], ...(banner ? { banner } : {}) });
         frame = requestAnimationFrame(draw);
       };
       draw();

@@ -55,7 +55,9 @@ function HostView({ roomId }: { roomId: string }) {
             <ShareLink url={guestUrl} />
           </section>
           <section className="panel">
-            <h2>Players · room {roomId}</h2>
+            <h2>
+              Players · room <span className="room-id">{roomId}</span>
+            </h2>
             {host ? <PlayerList host={host} /> : null}
           </section>
           <section className="panel">

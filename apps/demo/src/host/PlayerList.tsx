@@ -23,7 +23,7 @@ export function PlayerList({ host }: { host: HostRoom }) {
       <tbody>
         <tr data-testid="player-row-1">
           <td>P1</td>
-          <td>You (host)</td>
+          <td className="name">You (host)</td>
           <td>
             <span className="status" data-status="playing">
               playing
@@ -35,7 +35,7 @@ export function PlayerList({ host }: { host: HostRoom }) {
         {guests.map((p) => (
           <tr key={p.id} data-testid={`player-row-${p.slot}`}>
             <td>P{p.slot}</td>
-            <td>{p.name || p.id}</td>
+            <td className="name">{p.name || p.id}</td>
             <td>
               <span className="status" data-status={p.status} data-testid={`player-status-${p.slot}`}>
                 {p.status}
