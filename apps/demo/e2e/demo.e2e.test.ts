@@ -142,4 +142,30 @@ describe.skipIf(!browserTool.available)('demo in a real browser', () => {
     expect(consoleErrors.filter((e) => !/WebSocket connection to .* failed/.test(e))).toEqual([]);
     await host.close();
   }, 180_000);
+
+  it('the host kicks a guest: the guest is told, and the slot is freed', async () => {
+    consoleErrors.length = 0;
+    const room = `kick${Date.now().toString(36)}`;
+    const host = await open(urls.hostUrl.replace(/room=\w+/, `room=${room}`), 'kick-host');
+    await expect.poll(() => text(host, 'connection-state'), { timeout: 20_000 }).toBe('connected');
+    const guest = await open(urls.guestUrl.replace(/room=\w+/, `room=${room}`), 'kick-guest');
+    await expect.poll(() => text(host, 'player-status-2'), { timeout: 20_000 }).toBe('playing');
+    await expect.poll(() => testId(guest, 'room-status').getAttribute('data-status'), { timeout: 20_000 }).toBe('playing');
+
+    await testId(host, 'kick-2').click();
+    await expect.poll(() => testId(guest, 'room-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('kicked');
+    await expect.poll(() => text(guest, 'room-status'), { timeout: 10_000 }).toContain('removed by the host');
+    await expect.poll(() => text(host, 'player-status-2'), { timeout: 10_000 }).toBe('left');
+    // A kicked guest's keys no longer reach the game.
+    const y = await hostP2(host);
+    await guest.keyboard.down('ArrowDown');
+    await new Promise((r) => setTimeout(r, 500));
+    await guest.keyboard.up('ArrowDown');
+    expect(await hostP2(host)).toBe(y);
+    await shot(guest, '6-guest-kicked');
+    await shot(host, '6-host-after-kick');
+
+    expect(consoleErrors).toEqual([]);
+    await Promise.all([guest.close(), host.close()]);
+  }, 120_000);
 });

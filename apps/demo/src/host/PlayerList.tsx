@@ -44,7 +44,7 @@ export function PlayerList({ host }: { host: HostRoom }) {
             <td data-testid={`player-rtt-${p.slot}`}>{rtt(p)}</td>
             <td>
               {p.status !== 'left' ? (
-                <button className="danger" data-testid={`kick-${p.slot}`} onClick={() => host.kick(p.id, 'kicked by the host')}>
+                <button className="danger" data-testid={`kick-${p.slot}`} onClick={() => host.kick(p.id)}>
                   Kick
                 </button>
               ) : null}
