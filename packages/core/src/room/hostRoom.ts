@@ -318,14 +318,16 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     if (pendingById.delete(id)) emitPending();
   };
 
-  const onInput = (id: string, payload: Uint8Array) => {
+  const onInput = (m: Message) => {
+    if (closed) return;
     counters.frames++;
-    const record = occupants.get(id);
+    // Hot path: no id validation here; only validated (seated) ids are in `occupants`.
+    const record = m.topic.startsWith(inputPrefix) ? occupants.get(m.topic.slice(inputPrefix.length)) : undefined;
     if (!record?.input) {
       bumpStat('unknownSender');
       return;
     }
-    bumpStat(VERDICT_STAT[record.input.receive(payload)]);
+    bumpStat(VERDICT_STAT[record.input.receive(m.payload)]);
   };
 
   // The client id is the last topic level; anything that is not a valid id is garbage.
@@ -342,7 +344,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     if (closed) return;
     const id = idAfter(prefix, m.topic);
     if (id === undefined) {
-      bumpStat(prefix === inputPrefix ? 'malformed' : 'badControl');
+      bumpStat('badControl');
       return;
     }
     handler(id, m.payload);
@@ -353,7 +355,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
   };
 
   subscriptions.push(
-    connection.topic(`${topics.root}/in/+`, { qos: 0 }).subscribe({ next: route(onInput, inputPrefix), error: onError }),
+    connection.topic(`${topics.root}/in/+`, { qos: 0 }).subscribe({ next: onInput, error: onError }),
     connection.topic(`${topics.root}/presence/+`, { qos: 1 }).subscribe({ next: route(onPresence, presencePrefix), error: onError }),
     connection.topic(`${topics.root}/ctl/up/+`, { qos: 1 }).subscribe({ next: route(onUp, upPrefix), error: onError }),
   );

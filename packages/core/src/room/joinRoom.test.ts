@@ -1,0 +1,159 @@
+import { startBroker, type EmbeddedBroker } from '@coplay/testkit';
+import { BehaviorSubject, VirtualAction, VirtualTimeScheduler } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Button, NEUTRAL, type ControllerState } from '../input/ControllerState';
+import { decodeFrame } from '../input/decodeFrame';
+import { guestWill } from './guestWill';
+import { hostRoom } from './hostRoom';
+import { joinRoom } from './joinRoom';
+import { connections, press, until } from './roomTestKit';
+import type { GuestRoom, HostRoom } from './types';
+
+let broker: EmbeddedBroker;
+const conns = connections(() => broker.url);
+const rooms: Array<HostRoom | GuestRoom> = [];
+beforeEach(async () => {
+  broker = await startBroker();
+});
+afterEach(async () => {
+  for (const r of rooms.splice(0)) await ('leave' in r ? r.leave() : r.close());
+  await conns.closeAll();
+  await broker.close();
+});
+
+/** Browser stand-ins: Node's own EventTarget, so real events are dispatched to the guest. */
+function fakeBrowser() {
+  const window = new EventTarget();
+  const document = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+  const setVisibility = (v: 'visible' | 'hidden') => {
+    document.visibilityState = v;
+    document.dispatchEvent(new Event('visibilitychange'));
+  };
+  return { window, document, setVisibility };
+}
+
+function framesOf(clientId: string) {
+  return broker.events
+    .filter((e) => e.type === 'publish' && e.topic === `coplay/r1/in/${clientId}`)
+    .map((e) => {
+      const r = decodeFrame(e.payload!);
+      if (!r.ok) throw new Error(`guest sent an invalid frame (${r.reason})`);
+      return r.frame;
+    });
+}
+
+function setup(guestOptions: Partial<Parameters<typeof joinRoom>[1]> = {}) {
+  const h = hostRoom(conns.open({ clientId: 'host' }), { room: 'r1' });
+  const g = joinRoom(conns.open({ clientId: 'g', will: guestWill('r1', 'g') }), { room: 'r1', ...guestOptions });
+  rooms.push(h, g);
+  return { h, g };
+}
+
+describe('joinRoom', () => {
+  it('validates ids, options and states with typed errors', () => {
+    const conn = conns.open({ clientId: 'bad.id', autoConnect: false });
+    expect(() => joinRoom(conn, { room: 'r1' })).toThrowError(expect.objectContaining({ code: 'INVALID_ID' }));
+    const ok = conns.open({ clientId: 'ok', autoConnect: false });
+    expect(() => joinRoom(ok, { room: 'a/b' })).toThrowError(expect.objectContaining({ code: 'INVALID_ID' }));
+    expect(() => joinRoom(ok, { room: 'r#' })).toThrowError(expect.objectContaining({ code: 'INVALID_ID' }));
+    expect(() => joinRoom(ok, { room: 'r1', keyframeMs: 0 })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => joinRoom(ok, { room: 'r1', name: 5 as never })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    const g = joinRoom(ok, { room: 'r1', browserEvents: false });
+    rooms.push(g);
+    expect(g.status).toEqual({ status: 'joining' });
+    expect(() => g.send({ buttons: 1 << 20, axes: [0, 0, 0, 0], triggers: [0, 0] })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_PAYLOAD' }),
+    );
+    expect(() => g.send({ buttons: 0, axes: [Number.NaN, 0, 0, 0], triggers: [0, 0] })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_PAYLOAD' }),
+    );
+    expect(() => hostRoom(ok, { room: 'r1', maxPlayers: 1 })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => hostRoom(ok, { room: 'r1', admission: 'maybe' as never })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => hostRoom(ok, { room: 'r1', silenceMs: -1 })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => hostRoom(ok, { room: '' })).toThrowError(expect.objectContaining({ code: 'INVALID_ID' }));
+  });
+
+  it('sends NEUTRAL while the window is blurred or the tab hidden, and on gamepaddisconnected', async () => {
+    const browser = fakeBrowser();
+    const { h, g } = setup({ browserEvents: browser });
+    await until(g.status$, (s) => s.status === 'playing');
+    g.send(press(1 << Button.A));
+    await until(h.input$(2), (s) => s.buttons === 1 << Button.A);
+
+    browser.window.dispatchEvent(new Event('blur'));
+    await until(h.input$(2), (s) => s.buttons === 0);
+    g.send(press(1 << Button.B)); // still neutral while blurred
+    browser.window.dispatchEvent(new Event('focus'));
+    await until(h.input$(2), (s) => s.buttons === 1 << Button.B);
+
+    browser.setVisibility('hidden');
+    await until(h.input$(2), (s) => s.buttons === 0);
+    browser.setVisibility('visible');
+    await until(h.input$(2), (s) => s.buttons === 1 << Button.B);
+
+    const before = framesOf('g').length;
+    browser.window.dispatchEvent(new Event('gamepaddisconnected'));
+    await expect.poll(() => framesOf('g').slice(before).some((f) => f.state.buttons === 0)).toBe(true);
+  });
+
+  it('attach samples a source, sends changes with tap latching, and detaching sends NEUTRAL', async () => {
+    const { h, g } = setup({ browserEvents: false });
+    await until(g.status$, (s) => s.status === 'playing');
+    const pad = new BehaviorSubject<ControllerState>(NEUTRAL);
+    const seen: number[] = [];
+    h.input$(2).subscribe((s) => seen.push(s.buttons));
+    const detach = g.attach(pad, { hz: 30 });
+    // A tap shorter than a sample still arrives.
+    pad.next(press(1 << Button.START));
+    pad.next(NEUTRAL);
+    await until(h.input$(2), (s) => s.buttons === 1 << Button.START);
+    await until(h.input$(2), (s) => s.buttons === 0);
+    pad.next(press(1 << Button.Y));
+    await until(h.input$(2), (s) => s.buttons === 1 << Button.Y);
+    detach();
+    await until(h.input$(2), (s) => s.buttons === 0);
+    expect(seen).toEqual([0, 1 << Button.START, 0, 1 << Button.Y, 0]);
+    expect(pad.observed).toBe(false);
+  });
+
+  it('sends a keyframe every keyframeMs of its clock when nothing changes', async () => {
+    const scheduler = new VirtualTimeScheduler(VirtualAction, Number.POSITIVE_INFINITY);
+    const { g } = setup({ browserEvents: false, scheduler });
+    await until(g.status$, (s) => s.status === 'playing');
+    g.send(press(3));
+    await expect.poll(() => framesOf('g').length).toBe(2); // keyframe on admission + the change
+    scheduler.maxFrames = 1000;
+    scheduler.flush(); // one virtual second of silence
+    await expect.poll(() => framesOf('g').length).toBe(12);
+    const frames = framesOf('g');
+    expect(frames.every((f) => f.state.buttons === 3 || f === frames[0])).toBe(true);
+    // Sequence numbers count up by one, times follow the guest clock.
+    expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => frames[0]!.seq + i));
+    expect(frames.slice(2).map((f) => f.time)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+  });
+
+  it('reports the host’s broadcasts and completes its observables on leave', async () => {
+    const { h, g } = setup({ browserEvents: false, name: ' Ada\u0007 ' });
+    await until(g.status$, (s) => s.status === 'playing');
+    expect(h.players[0]?.name).toBe('Ada');
+    await h.broadcast({ level: 3 });
+    await until(g.hostState$, (s) => (s as { level?: number } | undefined)?.level === 3);
+    let completed = 0;
+    g.status$.subscribe({ complete: () => completed++ });
+    g.rtt$.subscribe({ complete: () => completed++ });
+    g.hostState$.subscribe({ complete: () => completed++ });
+    await g.leave();
+    await g.leave(); // idempotent
+    expect(completed).toBe(3);
+    expect(g.status).toEqual({ status: 'closed' });
+    expect(() => g.send(NEUTRAL)).toThrowError(expect.objectContaining({ code: 'ROOM_CLOSED' }));
+    await until(h.players$, (ps) => ps[0]?.status === 'left');
+  });
+
+  it('ends as closed when its connection is closed', async () => {
+    const conn = conns.open({ clientId: 'g2' });
+    const g = joinRoom(conn, { room: 'r1', browserEvents: false });
+    await conn.close();
+    expect(g.status).toEqual({ status: 'closed' });
+  });
+});
