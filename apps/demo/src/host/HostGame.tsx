@@ -37,7 +37,8 @@ export function HostGame({ host, connection }: { host: HostRoom; connection: Con
         const now = performance.now();
         if (now - lastBroadcast >= BROADCAST_INTERVAL_MS) {
           lastBroadcast = now;
-          host.broadcast(toSnapshot(state));
+          // Latest wins: a snapshot dropped while offline is replaced by the next one anyway.
+          host.broadcast(toSnapshot(state)).catch(() => {});
         }
       },
     });
