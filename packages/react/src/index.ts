@@ -9,3 +9,5 @@ export { useTopicListener } from './useTopicListener';
 export type { UseTopicListenerOptions } from './useTopicListener';
 export { usePublish } from './usePublish';
 export type { Publish } from './usePublish';
+export { useValue } from './useValue';
+export type { ValueKey } from './useValue';

@@ -11,11 +11,15 @@ export type Stream<T> = readonly [Observable<T>, () => T];
  * the effect scope. On the server the current value is read once and nothing subscribes.
  * A stream error goes to Vue's error handling (onErrorCaptured, app.config.errorHandler).
  */
-export function useStream<K, T>(key: WatchSource<K>, open: (key: K) => Stream<T>): Readonly<ShallowRef<T>> {
+export function useStream<K, T>(
+  key: WatchSource<K> | readonly WatchSource<unknown>[],
+  open: (key: K) => Stream<T>,
+): Readonly<ShallowRef<T>> {
   const out = shallowRef() as ShallowRef<T>;
   const instance = getCurrentInstance();
   watch(
-    key,
+    // An array of sources is compared item by item: no resubscribe unless one really changed.
+    key as WatchSource<K>,
     (k, _old, onCleanup) => {
       const [value$, get] = open(k);
       out.value = get();
