@@ -2,7 +2,7 @@ import { asyncScheduler, BehaviorSubject, type SchedulerAction, type Subscriptio
 import type { Connection, Message, PublishOptions } from '../connection/types';
 import { CoplayError } from '../errors/CoplayError';
 import { ALL_BUTTONS, NEUTRAL, type ControllerState } from '../input/ControllerState';
-import { cleanName, parseUp, type DownMessage, type HostPresence } from './controlMessages';
+import { parseUp, type DownMessage, type HostPresence } from './controlMessages';
 import { ALL_PERMISSIONS, type Permissions } from './Permissions';
 import { PlayerInput, type FrameVerdict } from './PlayerInput';
 import { ROOM_PROTOCOL_VERSION, roomTopics } from './roomTopics';

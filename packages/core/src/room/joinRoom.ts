@@ -16,7 +16,6 @@ import { ROOM_PROTOCOL_VERSION, roomTopics } from './roomTopics';
 import type { GuestRoom, GuestRoomOptions, GuestStatus } from './types';
 import { validateId } from './validateId';
 
-const TERMINAL = new Set<GuestStatus['status']>(['rejected', 'kicked', 'closed']);
 
 function positive(name: string, v: number): number {
   if (!(typeof v === 'number' && v > 0 && v < Number.POSITIVE_INFINITY)) {
