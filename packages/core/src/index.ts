@@ -50,3 +50,10 @@ export type { EndpointCredentialsOptions, EndpointCredentialsResponse } from './
 export { staticCredentials } from './auth/staticCredentials';
 export { easemobClientId, MAX_CLIENT_ID_LENGTH } from './auth/easemobClientId';
 export type { HttpRetryOptions } from './auth/postJson';
+
+// room/ and input/ names the React and Vue adapters use (added for issue 5; owners of room/ and input/ may extend)
+export { hostRoom } from './room/hostRoom';
+export { joinRoom } from './room/joinRoom';
+export type { GuestRoom, GuestRoomOptions, GuestStatus, HostRoom, HostRoomOptions, PlayerInfo } from './room/types';
+export { NEUTRAL } from './input/ControllerState';
+export type { ControllerState } from './input/ControllerState';
