@@ -330,9 +330,9 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
     },
     attach(state$, attachOptions = {}) {
       if (ended) throw new CoplayError('ROOM_CLOSED', `guest has left room ${room} (${status$.value.status})`);
-      attachment?.unsubscribe();
       // Keyframes come from the room's own timer, so the sampler only sends changes.
       const sampler = sampleInput({ hz: attachOptions.hz ?? 60, keyframeMs: Number.POSITIVE_INFINITY, scheduler });
+      attachment?.unsubscribe();
       const mine = state$.pipe(sampler).subscribe({ next: setCurrent, error: () => setCurrent(NEUTRAL) });
       attachment = mine;
       return () => {
