@@ -51,9 +51,44 @@ export { staticCredentials } from './auth/staticCredentials';
 export { easemobClientId, MAX_CLIENT_ID_LENGTH } from './auth/easemobClientId';
 export type { HttpRetryOptions } from './auth/postJson';
 
-// room/ and input/ names the React and Vue adapters use (added for issue 5; owners of room/ and input/ may extend)
+// Input (issue 4)
+export { NEUTRAL, ALL_BUTTONS, Button, isPressed, isNeutral, statesEqual, normalizeState } from './input/ControllerState';
+export type { ControllerState, ButtonName } from './input/ControllerState';
+export { encodeFrame } from './input/encodeFrame';
+export type { FrameInput } from './input/encodeFrame';
+export { decodeFrame } from './input/decodeFrame';
+export { FRAME_BYTES, FRAME_VERSION } from './input/frameFormat';
+export type { Frame, DecodeResult, FrameErrorReason } from './input/frameFormat';
+export type { InputSource } from './input/InputSource';
+export { sampleInput } from './input/sampleInput';
+export type { SampleInputOptions } from './input/sampleInput';
+export { keyboardInput } from './input/keyboardInput';
+export type { KeyboardInput, KeyboardInputOptions } from './input/keyboardInput';
+export { DEFAULT_KEY_MAP } from './input/DEFAULT_KEY_MAP';
+export type { KeyMap, KeyBinding } from './input/DEFAULT_KEY_MAP';
+export { gamepadInput } from './input/gamepadInput';
+export type { GamepadInput, GamepadInputOptions } from './input/gamepadInput';
+
+// Rooms (issue 4)
 export { hostRoom } from './room/hostRoom';
 export { joinRoom } from './room/joinRoom';
-export type { GuestRoom, GuestRoomOptions, GuestStatus, HostRoom, HostRoomOptions, PlayerInfo } from './room/types';
-export { NEUTRAL } from './input/ControllerState';
-export type { ControllerState } from './input/ControllerState';
+export { guestWill } from './room/guestWill';
+export { hostWill } from './room/hostWill';
+export { roomTopics, ROOM_PROTOCOL_VERSION } from './room/roomTopics';
+export type { RoomTopics } from './room/roomTopics';
+export { validateId, MAX_ID_LENGTH } from './room/validateId';
+export { compareSeq } from './room/compareSeq';
+export type { SeqOrder } from './room/compareSeq';
+export { ALL_PERMISSIONS, NO_PERMISSIONS, applyPermissions } from './room/Permissions';
+export type { Permissions } from './room/Permissions';
+export type {
+  AttachOptions,
+  GuestRoom,
+  GuestRoomOptions,
+  GuestStatus,
+  HostRoom,
+  HostRoomOptions,
+  PendingGuest,
+  PlayerInfo,
+  RoomStats,
+} from './room/types';
