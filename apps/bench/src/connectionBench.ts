@@ -6,15 +6,15 @@ import { summarize, type LatencySummary } from './stats';
 
 const PAYLOAD_BYTES = 32;
 
-function payloadFor(i: number): Uint8Array {
-  const b = new Uint8Array(PAYLOAD_BYTES);
+function payloadFor(i: number, bytes = PAYLOAD_BYTES): Uint8Array {
+  const b = new Uint8Array(bytes);
   new DataView(b.buffer).setUint32(0, i);
   return b;
 }
 const seqOf = (p: Uint8Array) => new DataView(p.buffer, p.byteOffset, p.byteLength).getUint32(0);
 
 /** Raw MQTT.js: publish QoS 0 on one client → 'message' on another, same process. */
-export async function rawMqttLatency(url: string, count: number, rate: number): Promise<LatencySummary> {
+export async function rawMqttLatency(url: string, count: number, rate: number, bytes = PAYLOAD_BYTES): Promise<LatencySummary> {
   const tag = Math.random().toString(16).slice(2, 8);
   const topic = `bench/raw/${tag}`;
   const pub = await mqtt.connectAsync(url, { clientId: `raw-pub-${tag}` });
@@ -28,7 +28,7 @@ export async function rawMqttLatency(url: string, count: number, rate: number): 
   await sub.subscribeAsync(topic, { qos: 0 });
   await pace(count, rate, (i) => {
     sentAt[i] = performance.now();
-    pub.publish(topic, Buffer.from(payloadFor(i)), { qos: 0 });
+    pub.publish(topic, Buffer.from(payloadFor(i, bytes)), { qos: 0 });
   });
   await Promise.all([pub.endAsync(), sub.endAsync()]);
   return summarize(samples, count);

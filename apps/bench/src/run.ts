@@ -1,5 +1,7 @@
 import { requireTool, startBroker } from '@coplay/testkit';
+import { FRAME_BYTES } from '@coplay/core';
 import { coplayLatency, rawMqttLatency } from './connectionBench';
+import { roomLatency } from './roomBench';
 import { fmtUs, type LatencySummary } from './stats';
 
 // `npm run bench`: every coplay figure is quoted as a ratio against raw MQTT.js measured in the same
@@ -36,8 +38,6 @@ async function compare(
   return { broker, path, raw: best(raws), coplay: best(coplays) };
 }
 
-export const extraBenches: Array<(report: (row: Row) => void) => Promise<void>> = [];
-
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const aedes = await startBroker();
@@ -45,6 +45,11 @@ async function main(): Promise<void> {
     rows.push(
       await compare('Aedes (in-process, TCP)', 'publish → topic()', () => rawMqttLatency(aedes.url, COUNT, RATE), () =>
         coplayLatency(aedes.url, COUNT, RATE),
+      ),
+    );
+    rows.push(
+      await compare('Aedes (in-process, TCP)', 'guest send → host input$', () => rawMqttLatency(aedes.url, COUNT, RATE, FRAME_BYTES), () =>
+        roomLatency(aedes.url, COUNT, RATE),
       ),
     );
   } finally {
@@ -58,13 +63,18 @@ async function main(): Promise<void> {
       rows.push(
         await compare('mosquitto (TCP)', 'publish → topic()', () => rawMqttLatency(m.url, COUNT, RATE), () => coplayLatency(m.url, COUNT, RATE)),
       );
+      rows.push(
+        await compare('mosquitto (TCP)', 'guest send → host input$', () => rawMqttLatency(m.url, COUNT, RATE, FRAME_BYTES), () =>
+          roomLatency(m.url, COUNT, RATE),
+        ),
+      );
     } finally {
       await m.close();
     }
   }
-  for (const bench of extraBenches) await bench((row) => rows.push(row));
 
-  console.log(`\ncoplay bench — ${COUNT} msgs × ${ROUNDS} rounds at ${RATE}/s, QoS 0, loopback, one process\n`);
+  console.log(`\ncoplay bench — ${COUNT} msgs × ${ROUNDS} rounds at ${RATE}/s, QoS 0, loopback, one process`);
+  console.log(`input frame: ${FRAME_BYTES} bytes (raw comparator for the room rows sends ${FRAME_BYTES}-byte payloads; others 32 B)\n`);
   console.log('| broker | path | raw MQTT.js p50 / p99 | coplay p50 / p99 | ratio p50 / p99 | lost (raw / coplay) |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
