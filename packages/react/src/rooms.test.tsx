@@ -1,6 +1,6 @@
 import { hostRoom, joinRoom, NEUTRAL, type Connection, type GuestRoom } from '@coplay/core';
 import { startBroker, type EmbeddedBroker } from '@coplay/testkit';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { useState } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,32 @@ describe.each(modes)('room hooks in %s', (_mode, Mode) => {
     await waitFor(() => expect(text('room')).toBe(b));
     await statusOf(guest, 'closed');
     expect(hostPresence(hostConn.clientId, b).length).toBe(1);
+  });
+
+  it('reopens the room when another option changes, the old one closing first', async () => {
+    const hostConn = await shared('host4');
+    const room = `react-same-${++rooms}`;
+    let setMax!: (n: number) => void;
+    function Host() {
+      const [maxPlayers, set] = useState(2);
+      setMax = set;
+      const host = useHostRoom({ room, maxPlayers });
+      return <p data-testid="max">{host ? String(maxPlayers) : 'none'}</p>;
+    }
+    render(
+      <Mode>
+        <CoplayProvider connection={hostConn}>
+          <Host />
+        </CoplayProvider>
+      </Mode>,
+    );
+    await waitFor(() => expect(text('max')).toBe('2'));
+    act(() => setMax(3));
+    await waitFor(() => expect(text('max')).toBe('3'));
+    // Presence: opened, cleared by the old room's close, then the new room's (retained) presence last.
+    await waitFor(() => expect(hostPresence(hostConn.clientId, room).length).toBe(3));
+    const last = hostPresence(hostConn.clientId, room).at(-1)!;
+    expect(JSON.parse(last.payload!.toString())).toMatchObject({ maxPlayers: 3 });
   });
 
   it('useGuestRoom joins after mounting, useValue renders its status, and it leaves on unmount', async () => {

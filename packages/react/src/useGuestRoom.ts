@@ -15,7 +15,6 @@ export function useGuestRoom(options: UseGuestRoomOptions): GuestRoom | undefine
   return useRoomResource(
     () => joinRoom(connection, options),
     (room) => room.leave(),
-    [connection],
-    JSON.stringify(options),
+    [connection, JSON.stringify(options)],
   );
 }

@@ -15,7 +15,6 @@ export function useHostRoom(options: UseHostRoomOptions): HostRoom | undefined {
   return useRoomResource(
     () => hostRoom(connection, options),
     (room) => room.close(),
-    [connection],
-    JSON.stringify(options),
+    [connection, JSON.stringify(options)],
   );
 }
