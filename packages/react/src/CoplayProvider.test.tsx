@@ -1,6 +1,7 @@
 import type { Connection } from '@coplay/core';
 import { startBroker, type EmbeddedBroker } from '@coplay/testkit';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { Activity } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CoplayProvider } from './CoplayProvider';
 import { brokerOptions, connectedConnection, modes } from './testing';
@@ -48,6 +49,30 @@ describe.each(modes)('CoplayProvider in %s', (_mode, Mode) => {
     const gone = await broker.waitFor({ type: 'disconnect', clientId: id }, 5000);
     expect(gone.clean).toBe(true);
     expect(broker.count('connect', { clientId: id })).toBe(1);
+  });
+
+  it('with options: hidden by <Activity> long enough to close, then shown again, it connects anew', async () => {
+    const options = brokerOptions(broker, 'activity');
+    const id = options.clientId!;
+    const ui = (mode: 'visible' | 'hidden') => (
+      <Mode>
+        <Activity mode={mode}>
+          <CoplayProvider options={options}>
+            <Status />
+          </CoplayProvider>
+        </Activity>
+      </Mode>
+    );
+    const view = render(ui('visible'));
+    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('connected'));
+    // Hidden: effects are cleaned up, so the owned connection closes (its state is kept).
+    view.rerender(ui('hidden'));
+    await broker.waitFor({ type: 'disconnect', clientId: id }, 5000);
+    view.rerender(ui('visible'));
+    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('connected'));
+    expect(broker.count('connect', { clientId: id })).toBe(2);
+    view.unmount();
+    await waitFor(() => expect(broker.count('disconnect', { clientId: id })).toBe(2));
   });
 
   it('renders connection state changes: connected → reconnecting → connected', async () => {
