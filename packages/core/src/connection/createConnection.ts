@@ -18,6 +18,7 @@ import type {
   WillMessage,
 } from './types';
 import { validateFilter, validateTopic } from './validateTopic';
+import { isUint8Array } from '../util/isUint8Array';
 
 const PROTOCOLS = new Set(['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:', 'ssl:', 'tls:']);
 const MAX_PAYLOAD = 268_435_455;
@@ -98,7 +99,7 @@ function validateWill(will: WillMessage): void {
 }
 
 function validatePayload(payload: unknown): asserts payload is string | Uint8Array {
-  if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
+  if (typeof payload !== 'string' && !isUint8Array(payload)) {
     throw new CoplayError('INVALID_PAYLOAD', `payload must be a string or a Uint8Array, got ${payload === null ? 'null' : typeof payload}`);
   }
 }

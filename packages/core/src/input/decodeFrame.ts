@@ -1,5 +1,6 @@
 import type { ControllerState } from './ControllerState';
 import { FRAME_BYTES, FRAME_VERSION, type DecodeResult } from './frameFormat';
+import { isUint8Array } from '../util/isUint8Array';
 
 const LENGTH: DecodeResult = Object.freeze({ ok: false, reason: 'length' });
 const VERSION: DecodeResult = Object.freeze({ ok: false, reason: 'version' });
@@ -14,7 +15,7 @@ const axis = (b: number) => b / 127 + 0;
  * `{ ok: false, reason }` so the host can count and drop it.
  */
 export function decodeFrame(bytes: Uint8Array): DecodeResult {
-  if (!(bytes instanceof Uint8Array) || bytes.length !== FRAME_BYTES) return LENGTH;
+  if (!isUint8Array(bytes) || bytes.length !== FRAME_BYTES) return LENGTH;
   if (bytes[0] !== FRAME_VERSION) return VERSION;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const high = bytes[4]!;

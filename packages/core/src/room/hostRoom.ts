@@ -9,6 +9,7 @@ import { ROOM_PROTOCOL_VERSION, roomTopics } from './roomTopics';
 import { RttEstimator } from './RttEstimator';
 import type { HostRoom, HostRoomOptions, PendingGuest, PlayerInfo, RoomStats } from './types';
 import { validateId } from './validateId';
+import { isUint8Array } from '../util/isUint8Array';
 
 const MAX_SLOTS = 16;
 const STATS_INTERVAL_MS = 100;
@@ -98,7 +99,7 @@ const toInfo = (r: PlayerRecord): PlayerInfo => ({
 
 /** Binary broadcasts are prefixed with a 0x00 byte, which no JSON text starts with. */
 function encodeBroadcast(state: unknown): string | Uint8Array {
-  if (state instanceof Uint8Array) {
+  if (isUint8Array(state)) {
     const out = new Uint8Array(state.length + 1);
     out.set(state, 1);
     return out;
