@@ -10,7 +10,6 @@ export type CoplayErrorCode =
   | 'DECODE_FAILED'
   // queue and lifecycle
   | 'QUEUE_FULL'
-  | 'QUEUE_EXPIRED'
   | 'OFFLINE'
   | 'CLOSED'
   | 'NO_CONNECTION'
@@ -31,9 +30,6 @@ export type CoplayErrorCode =
   | 'TOKEN_NETWORK'
   // rooms
   | 'ROOM_CLOSED'
-  | 'ROOM_FULL'
-  | 'ROOM_REJECTED'
-  | 'NOT_ADMITTED';
 
 /**
  * The one error type coplay throws or reports. Switch on `code`, not on the message.
