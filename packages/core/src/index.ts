@@ -67,6 +67,7 @@ export type { KeyboardInput, KeyboardInputOptions } from './input/keyboardInput'
 export { DEFAULT_KEY_MAP } from './input/DEFAULT_KEY_MAP';
 export type { KeyMap, KeyBinding } from './input/DEFAULT_KEY_MAP';
 export { gamepadInput } from './input/gamepadInput';
+export { mergeControllers } from './input/mergeControllers';
 export type { GamepadInput, GamepadInputOptions } from './input/gamepadInput';
 
 // Rooms (issue 4)

@@ -1,13 +1,13 @@
 import {
   gamepadInput,
   keyboardInput,
+  mergeControllers,
   NEUTRAL,
   type ConnectionOptions,
   type ControllerState,
-  type GuestRoom,
   type GuestStatus,
 } from '@coplay/core';
-import { provideCoplay, useConnection, useConnectionState, useGuestRoom } from '@coplay/vue';
+import { provideCoplay, useConnection, useConnectionState, useGuestRoom, useValue } from '@coplay/vue';
 import { combineLatest, map } from 'rxjs';
 import { computed, defineComponent, h, onBeforeUnmount, onMounted, shallowRef, watch, type PropType } from 'vue';
 import { parseSnapshot, type PongSnapshot } from '../game/snapshot';
@@ -15,11 +15,9 @@ import { connectionOptions } from '../shared/connectionOptions';
 import { describeConnection } from '../shared/describeConnection';
 import { exposeDemo } from '../shared/exposeDemo';
 import { loadPublicConfig } from '../shared/loadPublicConfig';
-import { mergeControllers } from '../shared/mergeControllers';
 import { roomFromUrl } from '../shared/tabIdentity';
 import { ControllerPad } from './ControllerPad';
 import { GuestGame } from './GuestGame';
-import { useRoomStream } from './useRoomStream';
 
 function topbar(badge: ReturnType<typeof h>) {
   return h('header', { class: 'topbar' }, [
@@ -85,8 +83,8 @@ const GuestView = defineComponent({
       return latest;
     };
 
-    const status = useRoomStream<GuestRoom, GuestStatus>(guest, (r) => r.status$, { status: 'joining' });
-    const rtt = useRoomStream<GuestRoom, number | undefined>(guest, (r) => r.rtt$, undefined);
+    const status = useValue(guest, 'status', { status: 'joining' } as GuestStatus);
+    const rtt = useValue(guest, 'rtt', undefined);
     const slot = computed(() => (status.value.status === 'playing' ? status.value.slot : undefined));
 
     let unexpose: (() => void) | undefined;

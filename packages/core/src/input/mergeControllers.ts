@@ -1,10 +1,13 @@
-import type { ControllerState } from '@coplay/core';
+import type { ControllerState } from './ControllerState';
 
 const stronger = (a: number, b: number) => (Math.abs(b) > Math.abs(a) ? b : a);
 
 /**
  * One controller from two (keyboard + gamepad): buttons are OR-ed, each axis takes the value
  * pushed further, each trigger the larger. Lets a guest switch devices without a setting.
+ *
+ * @example
+ * combineLatest([keyboard.state$, pad.state$]).pipe(map(([k, p]) => mergeControllers(k, p)))
  */
 export function mergeControllers(a: ControllerState, b: ControllerState): ControllerState {
   return {
