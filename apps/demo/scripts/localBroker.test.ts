@@ -74,4 +74,21 @@ describe('startLocalBroker', () => {
       await closeServer(squatter);
     }
   });
+
+  it('reports a port taken during an outage when starting again, and starts once it is free', async () => {
+    const b = await broker();
+    await b.stop();
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(b.port, '127.0.0.1', r));
+    try {
+      const err = await b.start().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PortInUseError);
+      expect((err as PortInUseError).variable).toBe('COPLAY_BROKER_PORT');
+      expect(b.running).toBe(false);
+    } finally {
+      await closeServer(squatter);
+    }
+    await b.start();
+    expect(await tryConnect(b.url)).toBe('ok');
+  });
 });

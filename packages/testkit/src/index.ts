@@ -2,6 +2,7 @@
  * @coplay/testkit — real brokers and faults for coplay's tests (private, consumed from source).
  */
 export { startBroker, matchesBrokerEvent } from './startBroker';
+export { BrokerListenError } from './BrokerListenError';
 export type {
   BrokerAuthContext,
   BrokerAuthResult,

@@ -1,5 +1,8 @@
 import mqtt, { type MqttClient, type IClientOptions } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:net';
+import { BrokerListenError } from './BrokerListenError';
+import { freePort } from './ports';
 import { startBroker, type EmbeddedBroker } from './startBroker';
 
 const clients: MqttClient[] = [];
@@ -26,6 +29,13 @@ function nextMessage(client: MqttClient, topic: string): Promise<Buffer> {
     };
     client.on('message', onMessage);
   });
+}
+
+/** A plain TCP listener holding a port, as another program would. */
+async function squat(port = 0): Promise<Server> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
 }
 
 function closed(client: MqttClient): Promise<void> {
@@ -212,5 +222,77 @@ describe('startBroker', () => {
     expect(b.connectedClients().sort()).toEqual(['again', 'retrier', 'ws-again']);
     // The record spans restarts.
     expect(b.count('connect', { clientId: 'survivor' })).toBe(1);
+  });
+
+  it('listens on fixed ports and keeps them across stop/restart', async () => {
+    const [port, wsPort] = [await freePort(), await freePort()];
+    const b = await broker({ ws: true, port, wsPort });
+    expect([b.port, b.wsPort, b.url, b.wsUrl]).toEqual([port, wsPort, `mqtt://127.0.0.1:${port}`, `ws://127.0.0.1:${wsPort}`]);
+    await connect(b.url, { clientId: 'tcp' });
+    await connect(b.wsUrl!, { clientId: 'ws' });
+    expect(b.connectedClients().sort()).toEqual(['tcp', 'ws']);
+
+    await b.restart();
+    expect([b.port, b.wsPort]).toEqual([port, wsPort]);
+    await connect(`mqtt://127.0.0.1:${port}`, { clientId: 'tcp-again' });
+    await connect(`ws://127.0.0.1:${wsPort}`, { clientId: 'ws-again' });
+    expect(b.connectedClients().sort()).toEqual(['tcp-again', 'ws-again']);
+  });
+
+  it('rejects a taken port with BrokerListenError naming the listener, leaving nothing bound', async () => {
+    const squatter = await squat();
+    const taken = (squatter.address() as { port: number }).port;
+    const port = await freePort();
+    try {
+      const err = await startBroker({ ws: true, port, wsPort: taken }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BrokerListenError);
+      expect(err).toMatchObject({ listener: 'ws', host: '127.0.0.1', port: taken, code: 'EADDRINUSE' });
+      expect((err as Error).message).toContain(`WebSocket on 127.0.0.1:${taken}`);
+
+      // The TCP listener that did bind was released: the port can be taken again at once.
+      (await squat(port)).close();
+      await expect(startBroker({ port: taken })).rejects.toMatchObject({ listener: 'tcp', code: 'EADDRINUSE' });
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('with record: false stores nothing over a long run, yet tracks connected clients', async () => {
+    const b = await broker({ ws: true, record: false });
+    const sub = await connect(b.url, { clientId: 'sub' });
+    const pub = await connect(b.wsUrl!, { clientId: 'pub' });
+    await sub.subscribeAsync({ 'room/1/#': { qos: 1 } });
+    const total = 2000;
+    let received = 0;
+    const allReceived = new Promise<void>((resolve) =>
+      sub.on('message', () => {
+        if (++received === total) resolve();
+      }),
+    );
+    for (let i = 0; i < total; i++) {
+      void pub.publish('room/1/input', Buffer.from([i & 0xff, i >> 8]), { qos: (i % 2) as 0 | 1 });
+    }
+    b.aedes.publish({ cmd: 'publish', topic: 'room/1/state', payload: Buffer.from('x'), qos: 0, retain: false, dup: false }, () => {});
+    await allReceived;
+    await sub.unsubscribeAsync('room/1/#');
+
+    expect(b.events).toEqual([]);
+    expect(b.connectedClients().sort()).toEqual(['pub', 'sub']);
+    await pub.endAsync();
+    await expect.poll(() => b.connectedClients()).toEqual(['sub']);
+    expect(b.events).toEqual([]);
+
+    // Asking the record for answers fails loudly rather than answering "nothing happened".
+    expect(() => b.count('publish')).toThrow(/count\(\) needs recorded events.*record: false/);
+    expect(() => b.eventsFor('sub')).toThrow(/eventsFor\(\) needs recorded events/);
+    await expect(b.waitFor({ type: 'connect' })).rejects.toThrow(/waitFor\(\) needs recorded events/);
+  });
+
+  it('with record: false still refuses through authenticate, recording nothing', async () => {
+    const b = await broker({ record: false, authenticate: ({ username }) => username === 'ok' || 'bad-credentials' });
+    await connect(b.url, { clientId: 'good', username: 'ok' });
+    await expect(connect(b.url, { clientId: 'bad', username: 'no' })).rejects.toMatchObject({ code: 4 });
+    expect(b.connectedClients()).toEqual(['good']);
+    expect(b.events).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
+import { BrokerListenError } from './BrokerListenError';
 
 /** Kinds of things the embedded broker records. */
 export type BrokerEventType = 'connect' | 'connack-refused' | 'subscribe' | 'unsubscribe' | 'publish' | 'disconnect';
@@ -65,12 +66,21 @@ export interface BrokerAuthContext {
 export type BrokerAuthResult = boolean | 'bad-credentials' | 'not-authorized';
 
 export interface StartBrokerOptions {
-  /** Also listen for MQTT over WebSocket (any path) on a second ephemeral port. */
+  /** Also listen for MQTT over WebSocket (any path) on a second port. */
   ws?: boolean;
   /** Decides each CONNECT. A throw/rejection refuses with CONNACK 3 (server unavailable). */
   authenticate?: (ctx: BrokerAuthContext) => BrokerAuthResult | Promise<BrokerAuthResult>;
-  /** Loopback address to bind; default `127.0.0.1`. */
+  /** Address to bind; default `127.0.0.1`. Tests use loopback only. */
   host?: string;
+  /** MQTT over TCP port; 0 or omitted = ephemeral. Either way the port is kept across stop/restart. */
+  port?: number;
+  /** With `ws: true`, the WebSocket port; 0 or omitted = ephemeral. Kept across stop/restart. */
+  wsPort?: number;
+  /**
+   * Record events (default `true`). With `false` nothing is stored, so a long-running broker does not
+   * grow: `events` stays empty and `eventsFor`/`count`/`waitFor` throw; `connectedClients()` still works.
+   */
+  record?: boolean;
 }
 
 /** An in-process Aedes broker on loopback that records what every client did. */
@@ -85,12 +95,16 @@ export interface EmbeddedBroker {
   readonly aedes: Aedes;
   /** Whether listeners are up (false between stop() and restart(), and after close()). */
   readonly running: boolean;
-  /** Every recorded event, oldest first ($SYS publishes excluded). Kept across restarts. */
+  /** Every recorded event, oldest first ($SYS publishes excluded). Kept across restarts. Empty with `record: false`. */
   readonly events: readonly BrokerEvent[];
+  /** Events of one client. Needs recording: throws with `record: false`. */
   eventsFor(clientId: string): BrokerEvent[];
-  /** Number of events of `type`, optionally also matching `filter`. */
+  /** Number of events of `type`, optionally also matching `filter`. Needs recording: throws with `record: false`. */
   count(type: BrokerEventType, filter?: BrokerEventMatch): number;
-  /** Resolves with the first event matching, already recorded or future; rejects after `timeoutMs`. */
+  /**
+   * Resolves with the first event matching, already recorded or future; rejects after `timeoutMs`.
+   * Needs recording: rejects at once with `record: false`.
+   */
   waitFor(match: BrokerEventMatch, timeoutMs?: number): Promise<BrokerEvent>;
   /** Ids of clients currently connected (CONNACK 0 sent, not yet disconnected). */
   connectedClients(): string[];
@@ -98,7 +112,10 @@ export interface EmbeddedBroker {
   reset(): void;
   /** Simulates an outage: closes listeners and destroys every client socket. Ports are kept. */
   stop(): Promise<void>;
-  /** A fresh Aedes instance (empty sessions and retained store) on the same port(s). Stops first if running. */
+  /**
+   * A fresh Aedes instance (empty sessions and retained store) on the same port(s). Stops first if running.
+   * Rejects with a {@link BrokerListenError} if a port was taken meanwhile (the broker then stays stopped).
+   */
   restart(): Promise<void>;
   /** Final stop. */
   close(): Promise<void>;
@@ -152,24 +169,40 @@ function describeMatch(match: BrokerEventMatch): string {
   );
 }
 
-/** Listens on `port` (0 = ephemeral), retrying briefly while a just-closed listener still holds it. */
-async function listen(server: NetServer | HttpServer, port: number, host: string): Promise<number> {
-  const deadline = Date.now() + 3000;
+/**
+ * Listens on `port` (0 = ephemeral). With `retry` (a restart on our own port) it retries briefly while
+ * the just-closed listener still holds it; a first start fails fast, as the port belongs to someone else.
+ */
+async function listen(
+  server: NetServer | HttpServer,
+  port: number,
+  host: string,
+  listener: 'tcp' | 'ws',
+  retry: boolean,
+): Promise<number> {
+  const deadline = Date.now() + (retry ? 3000 : 0);
   for (;;) {
     try {
       await new Promise<void>((resolve, reject) => {
-        const onError = (err: Error) => reject(err);
-        server.once('error', onError);
-        server.listen(port, host, () => {
+        // Both handlers go after one outcome, or retries pile up listeners on the server.
+        const onError = (err: Error) => {
+          server.off('listening', onListening);
+          reject(err);
+        };
+        const onListening = () => {
           server.off('error', onError);
           resolve();
-        });
+        };
+        server.once('error', onError);
+        server.once('listening', onListening);
+        server.listen(port, host);
       });
       const address = server.address();
       if (!address || typeof address === 'string') throw new Error('startBroker: listener has no TCP address');
       return address.port;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EADDRINUSE' || Date.now() >= deadline) throw new BrokerListenError(listener, host, port, code, err);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -183,11 +216,13 @@ function closeServer(server: NetServer | HttpServer): Promise<void> {
 }
 
 /**
- * Starts an embedded Aedes broker on an ephemeral loopback port (plus WebSocket with `ws: true`)
- * that records connects, refusals, (un)subscribes, publishes and disconnects per client.
+ * Starts an embedded Aedes broker on a loopback port (plus WebSocket with `ws: true`) that records
+ * connects, refusals, (un)subscribes, publishes and disconnects per client (unless `record: false`).
+ * Rejects with a {@link BrokerListenError} when a port cannot be bound.
  */
 export async function startBroker(options: StartBrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
+  const recording = options.record !== false;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const events: BrokerEvent[] = [];
   const waiters = new Set<Waiter>();
@@ -198,12 +233,14 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
   let httpServer: HttpServer | undefined;
   let wss: WebSocketServer | undefined;
   const sockets = new Set<Socket>();
-  let port = 0;
+  let port = options.port ?? 0;
   let wsPort: number | undefined;
   let running = false;
+  let started = false;
   let closed = false;
 
   function record(event: BrokerEvent): void {
+    if (!recording) return;
     events.push(event);
     for (const waiter of [...waiters]) {
       if (matchesBrokerEvent(event, waiter.match)) {
@@ -276,7 +313,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
       },
       // Client publishes (and wills) pass here on arrival, before PUBACK and delivery.
       authorizePublish(client, packet, callback) {
-        if (client && !packet.topic.startsWith('$SYS/')) {
+        // `recording` checked first: copying every payload is the hot path of a long-running broker.
+        if (recording && client && !packet.topic.startsWith('$SYS/')) {
           record({
             type: 'publish',
             clientId: client.id,
@@ -321,7 +359,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
     });
     // Only publishes injected through aedes.publish() have no client; client ones are recorded above.
     instance.on('publish', (packet, client) => {
-      if (client || packet.topic.startsWith('$SYS/')) return;
+      if (!recording || client || packet.topic.startsWith('$SYS/')) return;
       record({
         type: 'publish',
         clientId: '$broker',
@@ -344,30 +382,47 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
 
   async function start(): Promise<void> {
     const wsStreams = new WeakSet<object>();
-    aedes = await createAedes(wsStreams);
-    const current = aedes;
+    const instance = await createAedes(wsStreams);
 
-    tcpServer = createNetServer((socket) => {
+    const tcp = createNetServer((socket) => {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
-      current.handle(socket);
+      instance.handle(socket);
     });
-    port = await listen(tcpServer, port, host);
-
+    let http: HttpServer | undefined;
+    let wsServer: WebSocketServer | undefined;
     if (options.ws) {
-      httpServer = createHttpServer((_req, res) => {
+      http = createHttpServer((_req, res) => {
         res.writeHead(426).end('MQTT over WebSocket only');
       });
       // No `path`: any URL path is accepted, like most hosted brokers' /mqtt endpoints.
-      wss = new WebSocketServer({ server: httpServer });
-      wss.on('connection', (socket, req) => {
+      wsServer = new WebSocketServer({ server: http });
+      // ws re-emits the http server's errors; unhandled, a taken port would crash the process
+      // instead of rejecting through listen().
+      wsServer.on('error', () => {});
+      wsServer.on('connection', (socket, req) => {
         const stream: Duplex = createWebSocketStream(socket);
         stream.on('error', () => {});
         wsStreams.add(stream);
-        current.handle(stream, req);
+        instance.handle(stream, req);
       });
-      wsPort = await listen(httpServer, wsPort ?? 0, host);
     }
+
+    try {
+      port = await listen(tcp, port, host, 'tcp', started);
+      if (http) wsPort = await listen(http, wsPort ?? options.wsPort ?? 0, host, 'ws', started);
+    } catch (err) {
+      // Leave nothing bound, so a failed start can be retried or abandoned.
+      wsServer?.close();
+      await Promise.all([closeServer(tcp), http ? closeServer(http) : undefined]);
+      await new Promise<void>((r) => instance.close(() => r()));
+      throw err;
+    }
+    aedes = instance;
+    tcpServer = tcp;
+    httpServer = http;
+    wss = wsServer;
+    started = true;
     running = true;
   }
 
@@ -390,6 +445,11 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
     tcpServer = undefined;
     httpServer = undefined;
     wss = undefined;
+  }
+
+  // Answers from an empty record would look like "nothing happened"; fail loudly instead.
+  function assertRecording(method: string): void {
+    if (!recording) throw new Error(`startBroker: ${method}() needs recorded events, but the broker was started with record: false`);
   }
 
   await start();
@@ -416,9 +476,20 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
     get events() {
       return events;
     },
-    eventsFor: (clientId) => events.filter((e) => e.clientId === clientId),
-    count: (type, filter) => events.filter((e) => e.type === type && (!filter || matchesBrokerEvent(e, filter))).length,
+    eventsFor(clientId) {
+      assertRecording('eventsFor');
+      return events.filter((e) => e.clientId === clientId);
+    },
+    count(type, filter) {
+      assertRecording('count');
+      return events.filter((e) => e.type === type && (!filter || matchesBrokerEvent(e, filter))).length;
+    },
     waitFor(match, timeoutMs = 5000) {
+      try {
+        assertRecording('waitFor');
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
       const seen = events.find((e) => matchesBrokerEvent(e, match));
       if (seen) return Promise.resolve(seen);
       return new Promise<BrokerEvent>((resolve, reject) => {
