@@ -139,7 +139,12 @@ describe.skipIf(!browserTool.available)('demo in a real browser', () => {
       .toMatch(/^(gone|left)$/);
     await shot(host, '5-host-p2-gone');
 
-    expect(consoleErrors.filter((e) => !/WebSocket connection to .* failed/.test(e))).toEqual([]);
+    // Killing the broker is the point of this test: the browser logs its refused reconnects, and a
+    // 60 Hz input frame written in the instant between the broker dropping the socket and the page
+    // seeing the close ("already in CLOSING or CLOSED state"). Anything else is a real error.
+    expect(
+      consoleErrors.filter((e) => !/WebSocket connection to .* failed|WebSocket is already in CLOSING or CLOSED state/.test(e)),
+    ).toEqual([]);
     await host.close();
   }, 180_000);
 
