@@ -385,6 +385,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
     const instance = await createAedes(wsStreams);
 
     const tcp = createNetServer((socket) => {
+      // Like production brokers (EMQX, VerneMQ), send small packets at once rather than Nagle-batch them.
+      socket.setNoDelay(true);
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
       instance.handle(socket);

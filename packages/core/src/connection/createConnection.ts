@@ -260,6 +260,9 @@ export function createConnection(options: ConnectionOptions): Connection {
     let kicked = false;
     c.on('connect', () => {
       if (client !== c) return;
+      // Input frames are tiny and latency-bound: Nagle's algorithm would hold them for up to one
+      // delayed-ACK period (~40 ms on Linux). Only TCP sockets have this; others ignore it.
+      (c.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
       connectedAt = scheduler.now();
       refreshCredentials = false;
       failures = 0;
