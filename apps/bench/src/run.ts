@@ -29,6 +29,9 @@ async function compare(
   raw: () => Promise<LatencySummary>,
   coplay: () => Promise<LatencySummary>,
 ): Promise<Row> {
+  // One discarded round first, so JIT warm-up lands on neither side.
+  await raw();
+  await coplay();
   const raws: LatencySummary[] = [];
   const coplays: LatencySummary[] = [];
   for (let r = 0; r < ROUNDS; r++) {

@@ -106,6 +106,8 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
   const wsPort = options.ws ? await freePort() : undefined;
   const lines: string[] = [
     'persistence false',
+    // Mosquitto Nagle-batches small packets by default; real-time input wants them sent at once.
+    'set_tcp_nodelay true',
     'log_dest stderr',
     'log_timestamp_format %H:%M:%S',
     // Root would drop to the `mosquitto` user, which cannot read our 0700 temp dir.
