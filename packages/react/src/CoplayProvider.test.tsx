@@ -1,26 +1,15 @@
-import type { Connection } from '@coplay/core';
-import { startBroker, type EmbeddedBroker } from '@coplay/testkit';
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { createConnection, type Connection } from '@coplay/core';
+import { useBrokerFixture } from '@coplay/testkit';
+import { act, cleanup, render, waitFor } from '@testing-library/react';
 import { Activity } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CoplayProvider } from './CoplayProvider';
-import { brokerOptions, connectedConnection, modes } from './testing';
+import { inProvider, modes, text } from './testing';
 import { useConnection } from './useConnection';
 import { useConnectionState } from './useConnectionState';
 import { usePublish } from './usePublish';
 
-let broker: EmbeddedBroker;
-const toClose: Connection[] = [];
-
-beforeAll(async () => {
-  broker = await startBroker({ ws: true });
-});
-afterEach(async () => {
-  cleanup();
-  await Promise.all(toClose.splice(0).map((c) => c.close()));
-  broker.reset();
-});
-afterAll(() => broker.close());
+const fx = useBrokerFixture({ createConnection, unmount: cleanup });
 
 function Status() {
   return <p data-testid="status">{useConnectionState().status}</p>;
@@ -28,31 +17,24 @@ function Status() {
 
 describe.each(modes)('CoplayProvider in %s', (_mode, Mode) => {
   it('with options: opens exactly ONE connection, renders its states, and closes it on unmount', async () => {
-    const options = brokerOptions(broker, 'owned');
+    const options = fx.options('owned');
     const id = options.clientId!;
-    const view = render(
-      <Mode>
-        <CoplayProvider options={options}>
-          <Status />
-        </CoplayProvider>
-      </Mode>,
-    );
-    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('connected'));
+    const view = render(inProvider(Mode, { options }, <Status />));
+    await waitFor(() => expect(text('status')).toBe('connected'));
     // A probe connecting afterwards gives a second connection made at mount time the time to show up.
-    const probe = await connectedConnection(broker, 'probe');
-    toClose.push(probe);
-    expect(broker.count('connect', { clientId: id })).toBe(1);
-    expect(broker.count('connect')).toBe(2);
-    expect(broker.count('disconnect', { clientId: id })).toBe(0);
+    await fx.connect('probe');
+    expect(fx.broker.count('connect', { clientId: id })).toBe(1);
+    expect(fx.broker.count('connect')).toBe(2);
+    expect(fx.broker.count('disconnect', { clientId: id })).toBe(0);
 
     view.unmount();
-    const gone = await broker.waitFor({ type: 'disconnect', clientId: id }, 5000);
+    const gone = await fx.broker.waitFor({ type: 'disconnect', clientId: id }, 5000);
     expect(gone.clean).toBe(true);
-    expect(broker.count('connect', { clientId: id })).toBe(1);
+    expect(fx.broker.count('connect', { clientId: id })).toBe(1);
   });
 
   it('with options: hidden by <Activity> long enough to close, then shown again, it connects anew', async () => {
-    const options = brokerOptions(broker, 'activity');
+    const options = fx.options('activity');
     const id = options.clientId!;
     const ui = (mode: 'visible' | 'hidden') => (
       <Mode>
@@ -64,78 +46,59 @@ describe.each(modes)('CoplayProvider in %s', (_mode, Mode) => {
       </Mode>
     );
     const view = render(ui('visible'));
-    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('connected'));
+    await waitFor(() => expect(text('status')).toBe('connected'));
     // Hidden: effects are cleaned up, so the owned connection closes (its state is kept).
     view.rerender(ui('hidden'));
-    await broker.waitFor({ type: 'disconnect', clientId: id }, 5000);
+    await fx.broker.waitFor({ type: 'disconnect', clientId: id }, 5000);
     view.rerender(ui('visible'));
-    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('connected'));
-    expect(broker.count('connect', { clientId: id })).toBe(2);
+    await waitFor(() => expect(text('status')).toBe('connected'));
+    expect(fx.broker.count('connect', { clientId: id })).toBe(2);
     view.unmount();
-    await waitFor(() => expect(broker.count('disconnect', { clientId: id })).toBe(2));
+    await waitFor(() => expect(fx.broker.count('disconnect', { clientId: id })).toBe(2));
   });
 
   it('renders connection state changes: connected → reconnecting → connected', async () => {
-    render(
-      <Mode>
-        <CoplayProvider options={brokerOptions(broker, 'states', { reconnect: { initialDelayMs: 20, maxDelayMs: 50 } })}>
-          <Status />
-        </CoplayProvider>
-      </Mode>,
-    );
-    const status = () => screen.getByTestId('status').textContent;
+    render(inProvider(Mode, { options: fx.options('states', { reconnect: { initialDelayMs: 20, maxDelayMs: 50 } }) }, <Status />));
+    const status = () => text('status');
     await waitFor(() => expect(status()).toBe('connected'));
-    await act(() => broker.stop());
+    await act(() => fx.broker.stop());
     await waitFor(() => expect(['reconnecting', 'connecting']).toContain(status()));
-    await act(() => broker.restart());
+    await act(() => fx.broker.restart());
     await waitFor(() => expect(status()).toBe('connected'), { timeout: 5000 });
   });
 
   it('with a connection: shares it and leaves it open on unmount', async () => {
-    const conn = await connectedConnection(broker, 'shared');
-    toClose.push(conn);
+    const conn = await fx.connect('shared');
     let seen: Connection | undefined;
     function Grab() {
       seen = useConnection();
       return <Status />;
     }
-    const view = render(
-      <Mode>
-        <CoplayProvider connection={conn}>
-          <Grab />
-        </CoplayProvider>
-      </Mode>,
-    );
+    const view = render(inProvider(Mode, { connection: conn }, <Grab />));
     expect(seen).toBe(conn);
-    expect(screen.getByTestId('status').textContent).toBe('connected');
+    expect(text('status')).toBe('connected');
     view.unmount();
     // Prove the link is still usable after unmount: the broker receives a publish from it.
     await conn.publish('after/unmount', 'x', { qos: 1 });
-    expect(broker.count('publish', { clientId: conn.clientId, topic: 'after/unmount' })).toBe(1);
-    expect(broker.count('disconnect', { clientId: conn.clientId })).toBe(0);
+    expect(fx.broker.count('publish', { clientId: conn.clientId, topic: 'after/unmount' })).toBe(1);
+    expect(fx.broker.count('disconnect', { clientId: conn.clientId })).toBe(0);
     expect(conn.state.status).toBe('connected');
   });
 
   it('usePublish publishes on the provider connection', async () => {
-    const options = brokerOptions(broker, 'pub');
+    const options = fx.options('pub');
     const id = options.clientId!;
     let publish!: ReturnType<typeof usePublish>;
     function Publisher() {
       publish = usePublish();
       return <Status />;
     }
-    render(
-      <Mode>
-        <CoplayProvider options={options}>
-          <Publisher />
-        </CoplayProvider>
-      </Mode>,
-    );
-    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('connected'));
+    render(inProvider(Mode, { options }, <Publisher />));
+    await waitFor(() => expect(text('status')).toBe('connected'));
     await expect(publish('game/score', 'p1:3', { qos: 1 })).resolves.toBe(true);
-    const event = await broker.waitFor({ type: 'publish', clientId: id, topic: 'game/score' });
+    const event = await fx.broker.waitFor({ type: 'publish', clientId: id, topic: 'game/score' });
     expect(event.payload!.toString()).toBe('p1:3');
-    expect(broker.count('connect')).toBe(1);
+    expect(fx.broker.count('connect')).toBe(1);
   });
 
   it('useConnection outside a provider throws NO_CONNECTION', () => {

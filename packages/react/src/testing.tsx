@@ -1,8 +1,8 @@
-// Test helpers shared by this package's tests (not exported from index.ts).
-import { createConnection, type Connection, type ConnectionOptions } from '@coplay/core';
-import type { EmbeddedBroker } from '@coplay/testkit';
+// React-specific test helpers shared by this package's tests (not exported from index.ts). The
+// framework-neutral ones (broker fixture, subscribeSeen, ...) live in @coplay/testkit.
+import { screen } from '@testing-library/react';
 import { Fragment, StrictMode, type ComponentType, type ReactNode } from 'react';
-import { firstValueFrom, filter } from 'rxjs';
+import { CoplayProvider, type CoplayProviderProps } from './CoplayProvider';
 
 /** Every React test runs in both modes. */
 export const modes: Array<[string, ComponentType<{ children?: ReactNode }>]> = [
@@ -10,33 +10,12 @@ export const modes: Array<[string, ComponentType<{ children?: ReactNode }>]> = [
   ['normal mode', Fragment],
 ];
 
-let n = 0;
-/** A unique client id per test connection, so broker events can be told apart. */
-export const clientId = (name: string) => `${name}-${process.pid}-${++n}`;
+/** `children` under a CoplayProvider with `props`, inside the mode's wrapper. */
+export const inProvider = (Mode: ComponentType<{ children?: ReactNode }>, props: CoplayProviderProps, children: ReactNode) => (
+  <Mode>
+    <CoplayProvider {...props}>{children}</CoplayProvider>
+  </Mode>
+);
 
-/**
- * Options for a connection to the broker's WebSocket listener (MQTT.js takes jsdom for a browser,
- * and browsers speak ws://). Native timers: jsdom has no Worker for MQTT.js's worker timers.
- */
-export const brokerOptions = (broker: EmbeddedBroker, name: string, options: Partial<ConnectionOptions> = {}): ConnectionOptions => ({
-  url: broker.wsUrl!,
-  clientId: clientId(name),
-  unsubscribeGraceMs: 30,
-  mqttOptions: { timerVariant: 'native' },
-  ...options,
-});
-
-/** A connection that has reached `connected`. The caller closes it. */
-export async function connectedConnection(broker: EmbeddedBroker, name: string, options: Partial<ConnectionOptions> = {}): Promise<Connection> {
-  const conn = createConnection(brokerOptions(broker, name, options));
-  await firstValueFrom(conn.state$.pipe(filter((s) => s.status === 'connected')));
-  return conn;
-}
-
-/** Resolves when the broker has seen `clientId` SUBSCRIBE to `topic`. */
-export const subscribeSeen = (broker: EmbeddedBroker, id: string, topic: string) =>
-  broker.waitFor((e) => e.type === 'subscribe' && e.clientId === id && e.filters!.includes(topic), 5000);
-
-/** Resolves when the broker has seen `clientId` UNSUBSCRIBE from `topic`. */
-export const unsubscribeSeen = (broker: EmbeddedBroker, id: string, topic: string) =>
-  broker.waitFor((e) => e.type === 'unsubscribe' && e.clientId === id && e.filters!.includes(topic), 5000);
+/** The text of the element rendered with `data-testid={id}`. */
+export const text = (id: string) => screen.getByTestId(id).textContent;

@@ -1,40 +1,17 @@
-import { textCodec, type Connection, type CoplayError, type Message } from '@coplay/core';
-import { startBroker, type EmbeddedBroker } from '@coplay/testkit';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { createConnection, textCodec, type CoplayError, type Message } from '@coplay/core';
+import { subscribeSeen, unsubscribeSeen, useBrokerFixture } from '@coplay/testkit';
+import { cleanup, render, waitFor } from '@testing-library/react';
 import { useState } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CoplayProvider } from './CoplayProvider';
-import { connectedConnection, modes, subscribeSeen, unsubscribeSeen } from './testing';
+import { describe, expect, it } from 'vitest';
+import { inProvider, modes, text } from './testing';
 import { useTopic } from './useTopic';
 import { useTopicListener } from './useTopicListener';
 
-let broker: EmbeddedBroker;
-let pub: Connection;
-const toClose: Connection[] = [];
-
-beforeAll(async () => {
-  broker = await startBroker({ ws: true });
-  pub = await connectedConnection(broker, 'publisher');
-});
-afterEach(async () => {
-  cleanup();
-  await Promise.all(toClose.splice(0).map((c) => c.close()));
-  broker.reset();
-});
-afterAll(async () => {
-  await pub.close();
-  await broker.close();
-});
-
-async function shared(name: string): Promise<Connection> {
-  const conn = await connectedConnection(broker, name);
-  toClose.push(conn);
-  return conn;
-}
+const fx = useBrokerFixture({ createConnection, publisher: true, unmount: cleanup });
 
 describe.each(modes)('useTopicListener in %s', (_mode, Mode) => {
   it('sees every message of a 1,000-message burst, complete and in order', async () => {
-    const conn = await shared('burst');
+    const conn = await fx.connect('burst');
     const received: string[] = [];
     let renders = 0;
     function Listener() {
@@ -44,30 +21,24 @@ describe.each(modes)('useTopicListener in %s', (_mode, Mode) => {
       const last = useTopic('burst/t', { codec: textCodec });
       return <p data-testid="last">{last ?? 'none'}</p>;
     }
-    const view = render(
-      <Mode>
-        <CoplayProvider connection={conn}>
-          <Listener />
-        </CoplayProvider>
-      </Mode>,
-    );
-    await subscribeSeen(broker, conn.clientId, 'burst/t');
+    const view = render(inProvider(Mode, { connection: conn }, <Listener />));
+    await subscribeSeen(fx.broker, conn.clientId, 'burst/t');
     const sent = Array.from({ length: 1000 }, (_, i) => `m${i}`);
-    await Promise.all(sent.map((m) => pub.publish('burst/t', m)));
+    await Promise.all(sent.map((m) => fx.publisher.publish('burst/t', m)));
     await waitFor(() => expect(received.length).toBe(1000), { timeout: 10_000 });
     expect(received).toEqual(sent);
-    await waitFor(() => expect(screen.getByTestId('last').textContent).toBe('m999'));
+    await waitFor(() => expect(text('last')).toBe('m999'));
     // Listener and latest-value form share the one MQTT subscription.
-    expect(broker.count('subscribe', { clientId: conn.clientId })).toBe(1);
+    expect(fx.broker.count('subscribe', { clientId: conn.clientId })).toBe(1);
     expect(renders).toBeLessThan(2000);
 
     view.unmount();
-    await unsubscribeSeen(broker, conn.clientId, 'burst/t');
-    expect(broker.count('unsubscribe', { clientId: conn.clientId })).toBe(1);
+    await unsubscribeSeen(fx.broker, conn.clientId, 'burst/t');
+    expect(fx.broker.count('unsubscribe', { clientId: conn.clientId })).toBe(1);
   });
 
   it('calls the latest callback without subscribing again, and reports undecodable messages', async () => {
-    const conn = await shared('latest');
+    const conn = await fx.connect('latest');
     const calls: string[] = [];
     const drops: CoplayError[] = [];
     let setTag!: (t: string) => void;
@@ -81,22 +52,16 @@ describe.each(modes)('useTopicListener in %s', (_mode, Mode) => {
       );
       return <p data-testid="tag">{tag}</p>;
     }
-    render(
-      <Mode>
-        <CoplayProvider connection={conn}>
-          <Listener />
-        </CoplayProvider>
-      </Mode>,
-    );
-    await subscribeSeen(broker, conn.clientId, 'chat/#');
-    await pub.publish('chat/x', 'one');
+    render(inProvider(Mode, { connection: conn }, <Listener />));
+    await subscribeSeen(fx.broker, conn.clientId, 'chat/#');
+    await fx.publisher.publish('chat/x', 'one');
     await waitFor(() => expect(calls).toEqual(['a:chat/x:one']));
     setTag('b');
-    await waitFor(() => expect(screen.getByTestId('tag').textContent).toBe('b'));
-    await pub.publish('chat/y', new Uint8Array([0xff]));
-    await pub.publish('chat/y', 'two');
+    await waitFor(() => expect(text('tag')).toBe('b'));
+    await fx.publisher.publish('chat/y', new Uint8Array([0xff]));
+    await fx.publisher.publish('chat/y', 'two');
     await waitFor(() => expect(calls).toEqual(['a:chat/x:one', 'b:chat/y:two']));
     expect(drops.map((e) => e.code)).toEqual(['DECODE_FAILED']);
-    expect(broker.count('subscribe', { clientId: conn.clientId })).toBe(1);
+    expect(fx.broker.count('subscribe', { clientId: conn.clientId })).toBe(1);
   });
 });

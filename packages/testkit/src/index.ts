@@ -29,3 +29,16 @@ export type {
   TokenAuthorityRequest,
   TokenEndpoint,
 } from './tokenAuthority';
+// Helpers for the React/Vue adapter tests (framework-neutral; type-only imports from @coplay/core).
+export { useBrokerFixture } from './useBrokerFixture';
+export type { BrokerFixture, BrokerFixtureOptions } from './useBrokerFixture';
+export { brokerConnectionOptions } from './brokerConnectionOptions';
+export { connectedConnection } from './connectedConnection';
+export { uniqueClientId } from './uniqueClientId';
+export { subscribeSeen } from './subscribeSeen';
+export { unsubscribeSeen } from './unsubscribeSeen';
+export { eventually } from './eventually';
+export { waitForGuestStatus } from './waitForGuestStatus';
+export { refuseSubscribe } from './refuseSubscribe';
+export { firstMatch } from './firstMatch';
+export type { Subscribable } from './firstMatch';

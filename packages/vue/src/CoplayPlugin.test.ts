@@ -1,26 +1,15 @@
-import type { Connection } from '@coplay/core';
-import { startBroker, type EmbeddedBroker } from '@coplay/testkit';
+import { createConnection, type Connection } from '@coplay/core';
+import { eventually, useBrokerFixture } from '@coplay/testkit';
 import { mount } from '@vue/test-utils';
 import { defineComponent, h } from 'vue';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CoplayPlugin } from './CoplayPlugin';
 import { provideCoplay } from './provideCoplay';
-import { brokerOptions, connectedConnection, eventually } from './testing';
 import { useConnection } from './useConnection';
 import { useConnectionState } from './useConnectionState';
 import { usePublish } from './usePublish';
 
-let broker: EmbeddedBroker;
-const toClose: Connection[] = [];
-
-beforeAll(async () => {
-  broker = await startBroker({ ws: true });
-});
-afterEach(async () => {
-  await Promise.all(toClose.splice(0).map((c) => c.close()));
-  broker.reset();
-});
-afterAll(() => broker.close());
+const fx = useBrokerFixture({ createConnection });
 
 const Status = defineComponent(() => {
   const state = useConnectionState();
@@ -29,29 +18,27 @@ const Status = defineComponent(() => {
 
 describe('CoplayPlugin', () => {
   it('with options: one connection, made after mount; state renders; closed when the app unmounts', async () => {
-    const options = brokerOptions(broker, 'plugin-owned', { reconnect: { initialDelayMs: 20, maxDelayMs: 50 } });
+    const options = fx.options('plugin-owned', { reconnect: { initialDelayMs: 20, maxDelayMs: 50 } });
     const id = options.clientId!;
     const wrapper = mount(Status, { global: { plugins: [[CoplayPlugin, { options }]] } });
     await eventually(() => expect(wrapper.text()).toBe('connected'));
-    const probe = await connectedConnection(broker, 'probe');
-    toClose.push(probe);
-    expect(broker.count('connect', { clientId: id })).toBe(1);
+    await fx.connect('probe');
+    expect(fx.broker.count('connect', { clientId: id })).toBe(1);
 
     // State changes render.
-    await broker.stop();
+    await fx.broker.stop();
     await eventually(() => expect(['reconnecting', 'connecting']).toContain(wrapper.text()));
-    await broker.restart();
+    await fx.broker.restart();
     await eventually(() => expect(wrapper.text()).toBe('connected'));
-    broker.reset(); // forget the outage's unclean disconnect
+    fx.broker.reset(); // forget the outage's unclean disconnect
 
     wrapper.unmount();
-    const bye = await broker.waitFor({ type: 'disconnect', clientId: id }, 5000);
+    const bye = await fx.broker.waitFor({ type: 'disconnect', clientId: id }, 5000);
     expect(bye.clean).toBe(true);
   });
 
   it('with a connection: shares it and leaves it open when the app unmounts', async () => {
-    const conn = await connectedConnection(broker, 'plugin-shared');
-    toClose.push(conn);
+    const conn = await fx.connect('plugin-shared');
     let seen: Connection | undefined;
     const Grab = defineComponent(() => {
       seen = useConnection();
@@ -62,12 +49,11 @@ describe('CoplayPlugin', () => {
     expect(wrapper.text()).toBe('connected');
     wrapper.unmount();
     await conn.publish('after/unmount', 'x', { qos: 1 });
-    expect(broker.count('disconnect', { clientId: conn.clientId })).toBe(0);
+    expect(fx.broker.count('disconnect', { clientId: conn.clientId })).toBe(0);
   });
 
   it('usePublish publishes on the provided connection', async () => {
-    const conn = await connectedConnection(broker, 'plugin-pub');
-    toClose.push(conn);
+    const conn = await fx.connect('plugin-pub');
     let publish!: ReturnType<typeof usePublish>;
     mount(
       defineComponent(() => {
@@ -77,7 +63,7 @@ describe('CoplayPlugin', () => {
       { global: { plugins: [[CoplayPlugin, { connection: conn }]] } },
     );
     await expect(publish('game/score', 'p1:3', { qos: 1 })).resolves.toBe(true);
-    const event = await broker.waitFor({ type: 'publish', clientId: conn.clientId, topic: 'game/score' });
+    const event = await fx.broker.waitFor({ type: 'publish', clientId: conn.clientId, topic: 'game/score' });
     expect(event.payload!.toString()).toBe('p1:3');
   });
 
@@ -94,7 +80,7 @@ describe('CoplayPlugin', () => {
 
 describe('provideCoplay', () => {
   it('with options: connects once mounted and closes when the providing component unmounts', async () => {
-    const options = brokerOptions(broker, 'provide-owned');
+    const options = fx.options('provide-owned');
     const id = options.clientId!;
     const Root = defineComponent(() => {
       provideCoplay(options);
@@ -102,15 +88,14 @@ describe('provideCoplay', () => {
     });
     const wrapper = mount(Root);
     await eventually(() => expect(wrapper.text()).toBe('connected'));
-    expect(broker.count('connect', { clientId: id })).toBe(1);
+    expect(fx.broker.count('connect', { clientId: id })).toBe(1);
     wrapper.unmount();
-    const bye = await broker.waitFor({ type: 'disconnect', clientId: id }, 5000);
+    const bye = await fx.broker.waitFor({ type: 'disconnect', clientId: id }, 5000);
     expect(bye.clean).toBe(true);
   });
 
   it('with a connection: provides it and leaves it open', async () => {
-    const conn = await connectedConnection(broker, 'provide-shared');
-    toClose.push(conn);
+    const conn = await fx.connect('provide-shared');
     const Root = defineComponent(() => {
       expect(provideCoplay(conn)).toBe(conn);
       return () => h(Status);

@@ -1,24 +1,18 @@
 // @vitest-environment node
-import { textCodec } from '@coplay/core';
-import { startBroker, type EmbeddedBroker } from '@coplay/testkit';
+import { createConnection, textCodec } from '@coplay/core';
+import { useBrokerFixture } from '@coplay/testkit';
 import { createSSRApp, defineComponent, h } from 'vue';
 import { renderToString } from 'vue/server-renderer';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CoplayPlugin } from './CoplayPlugin';
 import { provideCoplay } from './provideCoplay';
-import { connectedConnection } from './testing';
 import { useConnectionState } from './useConnectionState';
 import { useQueueStats } from './useQueueStats';
 import { useTopic } from './useTopic';
 import { useTopicListener } from './useTopicListener';
 
-let broker: EmbeddedBroker;
-
-beforeAll(async () => {
-  broker = await startBroker();
-});
-afterEach(() => broker.reset());
-afterAll(() => broker.close());
+// TCP only, as on a server.
+const fx = useBrokerFixture({ createConnection, ws: false });
 
 const Page = defineComponent(() => {
   const state = useConnectionState();
@@ -30,21 +24,21 @@ const Page = defineComponent(() => {
 
 /** Any connection the render started would reach the broker before a probe's full connect does. */
 async function connectsSeen(): Promise<string[]> {
-  const probe = await connectedConnection(broker, 'probe', { url: broker.url, mqttOptions: {} });
+  const probe = await fx.connect('probe', { url: fx.broker.url, mqttOptions: {} });
   await probe.close();
-  return broker.events.filter((e) => e.type === 'connect' && e.clientId !== probe.clientId).map((e) => e.clientId);
+  return fx.broker.events.filter((e) => e.type === 'connect' && e.clientId !== probe.clientId).map((e) => e.clientId);
 }
 
 describe('server rendering (Vue)', () => {
   it('CoplayPlugin with options: renders the idle state and opens no socket', async () => {
-    const app = createSSRApp(Page).use(CoplayPlugin, { options: { url: broker.url, clientId: 'ssr-plugin' } });
+    const app = createSSRApp(Page).use(CoplayPlugin, { options: { url: fx.broker.url, clientId: 'ssr-plugin' } });
     expect(await renderToString(app)).toBe('<main>idle|none|0</main>');
     expect(await connectsSeen()).toEqual([]);
   });
 
   it('provideCoplay with options: renders the idle state and opens no socket', async () => {
     const Root = defineComponent(() => {
-      provideCoplay({ url: broker.url, clientId: 'ssr-provide' });
+      provideCoplay({ url: fx.broker.url, clientId: 'ssr-provide' });
       return () => h(Page);
     });
     expect(await renderToString(createSSRApp(Root))).toBe('<main>idle|none|0</main>');
