@@ -8,6 +8,7 @@ export const sourceAliases = {
   '@coplay/core': here('./packages/core/src/index.ts'),
   '@coplay/react': here('./packages/react/src/index.ts'),
   '@coplay/vue': here('./packages/vue/src/index.ts'),
+  '@coplay/testkit/vitest': here('./packages/testkit/src/vitest.ts'),
   '@coplay/testkit': here('./packages/testkit/src/index.ts'),
 };
 

@@ -1,5 +1,5 @@
 import { createConnection, type Connection } from '@coplay/core';
-import { useBrokerFixture } from '@coplay/testkit';
+import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { act, cleanup, render, waitFor } from '@testing-library/react';
 import { Activity } from 'react';
 import { describe, expect, it } from 'vitest';

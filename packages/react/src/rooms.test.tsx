@@ -1,5 +1,6 @@
 import { createConnection, hostRoom, joinRoom, NEUTRAL } from '@coplay/core';
-import { useBrokerFixture, waitForGuestStatus } from '@coplay/testkit';
+import { waitForGuestStatus } from '@coplay/testkit';
+import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { act, cleanup, render, waitFor } from '@testing-library/react';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { useBrokerFixture } from '@coplay/testkit';
+import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { createConnection, textCodec } from '@coplay/core';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';

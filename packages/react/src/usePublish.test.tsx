@@ -1,5 +1,5 @@
 import { createConnection, jsonCodec } from '@coplay/core';
-import { useBrokerFixture } from '@coplay/testkit';
+import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { act, cleanup, render, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { inProvider, modes, text } from './testing';

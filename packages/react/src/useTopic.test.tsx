@@ -1,5 +1,6 @@
 import { createConnection, jsonCodec, textCodec } from '@coplay/core';
-import { refuseSubscribe, subscribeSeen, unsubscribeSeen, useBrokerFixture } from '@coplay/testkit';
+import { refuseSubscribe, subscribeSeen, unsubscribeSeen } from '@coplay/testkit';
+import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { cleanup, render, waitFor } from '@testing-library/react';
 import { Component, type ReactNode } from 'react';
 import { describe, expect, it, vi } from 'vitest';

@@ -1,5 +1,6 @@
 import { createConnection, textCodec, type CoplayError, type Message } from '@coplay/core';
-import { subscribeSeen, unsubscribeSeen, useBrokerFixture } from '@coplay/testkit';
+import { subscribeSeen, unsubscribeSeen } from '@coplay/testkit';
+import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { cleanup, render, waitFor } from '@testing-library/react';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';

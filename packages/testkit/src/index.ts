@@ -30,8 +30,8 @@ export type {
   TokenEndpoint,
 } from './tokenAuthority';
 // Helpers for the React/Vue adapter tests (framework-neutral; type-only imports from @coplay/core).
-export { useBrokerFixture } from './useBrokerFixture';
-export type { BrokerFixture, BrokerFixtureOptions } from './useBrokerFixture';
+// useBrokerFixture registers vitest hooks, so it lives in '@coplay/testkit/vitest': the demo imports
+// this entry at run time and must not load vitest.
 export { brokerConnectionOptions } from './brokerConnectionOptions';
 export { connectedConnection } from './connectedConnection';
 export { uniqueClientId } from './uniqueClientId';

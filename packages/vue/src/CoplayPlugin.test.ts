@@ -1,5 +1,6 @@
 import { createConnection, type Connection } from '@coplay/core';
-import { eventually, useBrokerFixture } from '@coplay/testkit';
+import { eventually } from '@coplay/testkit';
+import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { mount } from '@vue/test-utils';
 import { defineComponent, h } from 'vue';
 import { describe, expect, it } from 'vitest';

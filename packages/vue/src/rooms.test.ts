@@ -1,5 +1,6 @@
 import { createConnection, hostRoom, joinRoom, NEUTRAL } from '@coplay/core';
-import { eventually, useBrokerFixture, waitForGuestStatus } from '@coplay/testkit';
+import { eventually, waitForGuestStatus } from '@coplay/testkit';
+import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { ref } from 'vue';
 import { describe, expect, it } from 'vitest';
 import { inScope } from './testing';

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { createConnection, textCodec } from '@coplay/core';
-import { useBrokerFixture } from '@coplay/testkit';
+import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { createSSRApp, defineComponent, h } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
 import { createConnection, jsonCodec, textCodec } from '@coplay/core';
-import { eventually, refuseSubscribe, subscribeSeen, unsubscribeSeen, useBrokerFixture } from '@coplay/testkit';
+import { eventually, refuseSubscribe, subscribeSeen, unsubscribeSeen } from '@coplay/testkit';
+import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { mount } from '@vue/test-utils';
 import { defineComponent, h, isReadonly, nextTick, onErrorCaptured, ref, type ShallowRef } from 'vue';
 import { describe, expect, it, vi } from 'vitest';

@@ -1,5 +1,6 @@
 import { createConnection, jsonCodec, textCodec, type CoplayError } from '@coplay/core';
-import { eventually, subscribeSeen, unsubscribeSeen, useBrokerFixture } from '@coplay/testkit';
+import { eventually, subscribeSeen, unsubscribeSeen } from '@coplay/testkit';
+import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { ref } from 'vue';
 import { describe, expect, it } from 'vitest';
 import { inScope } from './testing';
