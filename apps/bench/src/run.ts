@@ -43,11 +43,16 @@ async function compare(
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  const aedes = await startBroker();
+  const aedes = await startBroker({ ws: true });
   try {
     rows.push(
       await compare('Aedes (in-process, TCP)', 'publish → topic()', () => rawMqttLatency(aedes.url, COUNT, RATE), () =>
         coplayLatency(aedes.url, COUNT, RATE),
+      ),
+    );
+    rows.push(
+      await compare('Aedes (in-process, WebSocket)', 'publish → topic()', () => rawMqttLatency(aedes.wsUrl!, COUNT, RATE), () =>
+        coplayLatency(aedes.wsUrl!, COUNT, RATE),
       ),
     );
     rows.push(
