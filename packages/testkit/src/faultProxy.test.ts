@@ -31,14 +31,6 @@ function closed(client: MqttClient): Promise<void> {
   return new Promise((resolve) => client.once('close', () => resolve()));
 }
 
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('until: condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => {})));
   for (const c of closers.splice(0)) await c.close();
@@ -54,7 +46,7 @@ describe('faultProxy', () => {
     const got = collect(direct);
     await direct.subscribeAsync('p/#');
     await viaProxy.publishAsync('p/1', 'one', { qos: 1 });
-    await until(() => got.length === 1);
+    await expect.poll(() => got.length === 1, { timeout: 5000 }).toBe(true);
     expect(got).toEqual(['p/1=one']);
     expect(proxy.connections).toBe(1);
     expect(broker.connectedClients().sort()).toEqual(['direct', 'proxied']);
@@ -78,7 +70,7 @@ describe('faultProxy', () => {
     await wasClosed;
     expect(await broker.waitFor({ type: 'disconnect', clientId: 'cut-me' })).toMatchObject({ clean: false });
     // The client's own reconnect gets through again.
-    await until(() => broker.count('connect', { clientId: 'cut-me' }) === 2);
+    await expect.poll(() => broker.count('connect', { clientId: 'cut-me' }) === 2, { timeout: 5000 }).toBe(true);
     expect(proxy.connections).toBe(1);
   });
 
@@ -90,7 +82,7 @@ describe('faultProxy', () => {
     await wasClosed;
     await expect(connect(proxy.url, { clientId: 'refused', connectTimeout: 1000 })).rejects.toThrow();
     expect(broker.count('connect', { clientId: 'refused' })).toBe(0);
-    await until(() => proxy.connections === 0);
+    await expect.poll(() => proxy.connections === 0, { timeout: 5000 }).toBe(true);
 
     proxy.pass();
     await connect(proxy.url, { clientId: 'later' });
@@ -139,12 +131,12 @@ describe('faultProxy', () => {
     await slow.publishAsync('d/first', '0', { qos: 1 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(2 * 150 - 10);
     for (let i = 1; i <= 30; i++) slow.publish('d/seq', String(i), { qos: 0 });
-    await until(() => got.length === 31);
+    await expect.poll(() => got.length === 31, { timeout: 5000 }).toBe(true);
     expect(got).toEqual(['d/first=0', ...Array.from({ length: 30 }, (_, i) => `d/seq=${i + 1}`)]);
 
     proxy.pass();
     await slow.publishAsync('d/fast', 'x', { qos: 1 });
-    await until(() => got.length === 32);
+    await expect.poll(() => got.length === 32, { timeout: 5000 }).toBe(true);
     expect(() => proxy.delay(-1)).toThrow(RangeError);
   });
 

@@ -28,14 +28,6 @@ function collect(client: MqttClient): Array<{ topic: string; payload: string }> 
   return got;
 }
 
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('until: condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => {})));
   await Promise.all(brokers.splice(0).map((b) => b.close()));
@@ -55,7 +47,7 @@ describe.skipIf(!tool.available)('startMosquitto', () => {
     await sub.subscribeAsync('t/#', { qos: 1 });
     const pub = await connect(m.url);
     await pub.publishAsync('t/1', 'over tcp', { qos: 1 });
-    await until(() => got.length === 1);
+    await expect.poll(() => got.length === 1, { timeout: 5000 }).toBe(true);
     expect(got).toEqual([{ topic: 't/1', payload: 'over tcp' }]);
     expect(m.log()).toMatch(/mosquitto version .* running/);
   });
@@ -80,7 +72,7 @@ describe.skipIf(!tool.available)('startMosquitto', () => {
     await sub.subscribeAsync('back');
     const pub = await connect(m.url);
     await pub.publishAsync('back', 'again', { qos: 1 });
-    await until(() => got.length === 1);
+    await expect.poll(() => got.length === 1, { timeout: 5000 }).toBe(true);
 
     await m.stop();
     expect(m.running).toBe(false);
@@ -97,7 +89,7 @@ describe.skipIf(!tool.available)('startMosquitto', () => {
     // Same publisher, so the broker handles these in order: once the marker is in, the secret was dropped.
     await pub.publishAsync('secret/x', 'hidden', { qos: 1 });
     await pub.publishAsync('open/marker', 'visible', { qos: 1 });
-    await until(() => got.length >= 1);
+    await expect.poll(() => got.length >= 1, { timeout: 5000 }).toBe(true);
     expect(got).toEqual([{ topic: 'open/marker', payload: 'visible' }]);
   });
 
