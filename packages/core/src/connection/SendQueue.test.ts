@@ -2,15 +2,9 @@ import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { CoplayError } from '../errors/CoplayError';
 import { DEFAULT_QUEUE, SendQueue, type QueuedMessage } from './SendQueue';
+import { advance } from './testing';
 
 type Outcome = { sent?: boolean; error?: CoplayError };
-
-function advance(s: VirtualTimeScheduler, ms: number): void {
-  const target = s.frame + ms;
-  s.maxFrames = target;
-  s.flush();
-  s.frame = target;
-}
 
 function setup(options: Partial<typeof DEFAULT_QUEUE> = {}) {
   const scheduler = new VirtualTimeScheduler();

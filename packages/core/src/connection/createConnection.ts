@@ -293,8 +293,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     c.on('close', () => {
       if (client !== c) return;
       client = undefined;
-      c.removeAllListeners();
-      c.on('error', () => {});
+      detach(c);
       stableTimer?.unsubscribe();
       const wasUp = connectedAt !== undefined;
       if (wasUp && !lastError && scheduler.now() - connectedAt! < KICK_WINDOW_MS) shortLinks++;
@@ -484,8 +483,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     client = undefined;
     stableTimer?.unsubscribe();
     if (c) {
-      c.removeAllListeners();
-      c.on('error', () => {});
+      detach(c);
       c.end(true);
     }
   }
@@ -532,8 +530,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     entries.clear();
     closing = new Promise<void>((resolve) => {
       if (!c) return resolve();
-      c.removeAllListeners();
-      c.on('error', () => {});
+      detach(c);
       // A clean DISCONNECT, so the broker does not publish our last will; forced if acks never come.
       const force = setTimeout(() => c.end(true, {}, () => resolve()), 1000);
       (force as { unref?: () => void }).unref?.();
@@ -569,6 +566,12 @@ export function createConnection(options: ConnectionOptions): Connection {
     reconnect,
     close,
   };
+}
+
+/** Stops listening to a client we are done with; a late socket error must not become an unhandled 'error' event. */
+function detach(c: MqttClient): void {
+  c.removeAllListeners();
+  c.on('error', () => {});
 }
 
 function stripUndefined<T extends object>(obj: T | undefined): Partial<T> {

@@ -1,27 +1,5 @@
-import { filter, firstValueFrom, timeout, type Observable, type VirtualTimeScheduler } from 'rxjs';
+import { filter, firstValueFrom, timeout, type VirtualTimeScheduler } from 'rxjs';
 import type { Connection, ConnectionState, ConnectionStatus } from './types';
-
-/** Test helper: resolves with the first state of `status` (current or future). */
-export function waitForState<S extends ConnectionStatus>(
-  conn: Connection,
-  status: S,
-  ms = 10_000,
-): Promise<Extract<ConnectionState, { status: S }>> {
-  return firstValueFrom(
-    (conn.state$ as Observable<ConnectionState>).pipe(
-      filter((s): s is Extract<ConnectionState, { status: S }> => s.status === status),
-      timeout({ first: ms, with: () => { throw new Error(`timed out waiting for state ${status}; last was ${conn.state.status}`); } }),
-    ),
-  );
-}
-
-/** Test helper: runs virtual time forward by `ms`, executing every action due until then. */
-export function advance(scheduler: VirtualTimeScheduler, ms: number): void {
-  const target = scheduler.frame + ms;
-  scheduler.maxFrames = target;
-  scheduler.flush();
-  scheduler.frame = target;
-}
 
 /** Test helper: resolves with the first state (current or future) that satisfies `predicate`. */
 export function waitForStateWhere(conn: Connection, predicate: (s: ConnectionState) => boolean, ms = 10_000): Promise<ConnectionState> {
@@ -31,4 +9,21 @@ export function waitForStateWhere(conn: Connection, predicate: (s: ConnectionSta
       timeout({ first: ms, with: () => { throw new Error(`timed out waiting for a state; last was ${JSON.stringify(conn.state)}`); } }),
     ),
   );
+}
+
+/** Test helper: resolves with the first state of `status` (current or future). */
+export function waitForState<S extends ConnectionStatus>(
+  conn: Connection,
+  status: S,
+  ms = 10_000,
+): Promise<Extract<ConnectionState, { status: S }>> {
+  return waitForStateWhere(conn, (s) => s.status === status, ms) as Promise<Extract<ConnectionState, { status: S }>>;
+}
+
+/** Test helper: runs virtual time forward by `ms`, executing every action due until then. */
+export function advance(scheduler: VirtualTimeScheduler, ms: number): void {
+  const target = scheduler.frame + ms;
+  scheduler.maxFrames = target;
+  scheduler.flush();
+  scheduler.frame = target;
 }
