@@ -7,6 +7,12 @@ export { createConnection } from './connection/createConnection';
 export { backoffDelay, DEFAULT_RECONNECT } from './connection/backoffDelay';
 export { topicMatches } from './connection/topicMatches';
 export { validateFilter, validateTopic } from './connection/validateTopic';
+export { brokerProfile } from './connection/brokerProfile';
+export type { BrokerOption, BrokerProfile } from './connection/brokerProfile';
+export { BROKER_PROFILES } from './connection/BROKER_PROFILES';
+export type { BrokerProfileName } from './connection/BROKER_PROFILES';
+export { brokerViolation } from './connection/brokerViolation';
+export type { BrokerSubject } from './connection/brokerViolation';
 export type {
   Connection,
   ConnectionOptions,

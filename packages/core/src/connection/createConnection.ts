@@ -4,6 +4,8 @@ import { CoplayError } from '../errors/CoplayError';
 import { backoffDelay, DEFAULT_RECONNECT, type ResolvedReconnectOptions } from './backoffDelay';
 import { DEFAULT_QUEUE, SendQueue, type QueuedMessage, type ResolvedQueueOptions } from './SendQueue';
 import { topicMatches } from './topicMatches';
+import { brokerProfile, type BrokerProfile } from './brokerProfile';
+import { brokerViolation } from './brokerViolation';
 import type {
   Connection,
   ConnectionOptions,
@@ -43,7 +45,7 @@ interface FilterEntry {
   grace?: Subscription;
 }
 
-function validateOptions(options: ConnectionOptions): string[] {
+function validateOptions(options: ConnectionOptions): { urls: string[]; profile: BrokerProfile } {
   if (!options || typeof options !== 'object') throw new CoplayError('INVALID_OPTIONS', 'createConnection needs an options object');
   const urls = typeof options.url === 'string' ? [options.url] : Array.isArray(options.url) ? [...options.url] : [];
   if (urls.length === 0) throw new CoplayError('INVALID_URL', 'options.url must be a URL string or a non-empty list of them');
@@ -84,18 +86,25 @@ function validateOptions(options: ConnectionOptions): string[] {
   if (overflow !== undefined && !['drop-oldest', 'drop-newest', 'error'].includes(overflow)) {
     throw new CoplayError('INVALID_OPTIONS', `options.queue.overflow must be 'drop-oldest', 'drop-newest' or 'error'`);
   }
-  if (options.will) validateWill(options.will);
+  const profile = brokerProfile(options.broker, urls);
+  if (options.will) validateWill(options.will, profile);
+  const brokerError =
+    (options.clientId !== undefined ? brokerViolation(profile, { clientId: options.clientId }) : undefined) ??
+    brokerViolation(profile, { protocolVersion: options.protocolVersion ?? 4 });
+  if (brokerError) throw brokerError;
   const creds = options.credentials;
   if (creds !== undefined && typeof creds !== 'function' && typeof creds !== 'object') {
     throw new CoplayError('INVALID_OPTIONS', 'options.credentials must be a function or an object');
   }
-  return urls;
+  return { urls, profile };
 }
 
-function validateWill(will: WillMessage): void {
+function validateWill(will: WillMessage, profile: BrokerProfile): void {
   validateTopic(will.topic);
   validatePayload(will.payload);
   validateQos(will.qos);
+  const e = brokerViolation(profile, { will });
+  if (e) throw e;
 }
 
 function validatePayload(payload: unknown): asserts payload is string | Uint8Array {
@@ -148,7 +157,7 @@ function toCoplayError(err: unknown, version: 4 | 5): CoplayError {
  * await conn.publish('coplay/room1/hello', 'hi', { qos: 1 })
  */
 export function createConnection(options: ConnectionOptions): Connection {
-  const urls = validateOptions(options);
+  const { urls, profile } = validateOptions(options);
   const scheduler: SchedulerLike = options.scheduler ?? asyncScheduler;
   const random = options.random ?? Math.random;
   const version = options.protocolVersion ?? 4;
@@ -225,7 +234,15 @@ export function createConnection(options: ConnectionOptions): Connection {
       if (credentialsAbort === abort) credentialsAbort = undefined;
     }
     if (isTerminal() || abort.signal.aborted) return;
-    if (creds.clientId !== undefined) clientId = creds.clientId;
+    if (creds.clientId !== undefined) {
+      // A client id the broker would refuse is refused by every retry too: stop here, typed.
+      const refused = brokerViolation(profile, { clientId: creds.clientId });
+      if (refused) {
+        giveUp({ status: 'closed', error: refused });
+        return;
+      }
+      clientId = creds.clientId;
+    }
     open(server, creds);
   }
 
@@ -409,6 +426,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   function topic(filter: string, topicOptions: TopicOptions = {}): Observable<Message> {
     validateFilter(filter);
     validateQos(topicOptions.qos);
+    const refused = brokerViolation(profile, { filter }) ?? brokerViolation(profile, { qos: topicOptions.qos ?? 0 });
+    if (refused) throw refused;
     const qos = topicOptions.qos ?? 0;
     return new Observable<Message>((subscriber) => {
       if (closed) {
@@ -448,6 +467,13 @@ export function createConnection(options: ConnectionOptions): Connection {
     validateQos(publishOptions.qos);
     const bytes = byteLength(payload);
     if (bytes > MAX_PAYLOAD) throw new CoplayError('INVALID_PAYLOAD', `payload of ${bytes} bytes exceeds MQTT's limit of ${MAX_PAYLOAD}`);
+    // What the broker would refuse or silently drop is refused here, before it is queued or sent.
+    const refused =
+      brokerViolation(profile, { topic: topicName }) ??
+      brokerViolation(profile, { payloadBytes: bytes }) ??
+      brokerViolation(profile, { qos: publishOptions.qos ?? 0 }) ??
+      brokerViolation(profile, { retain: publishOptions.retain ?? false });
+    if (refused) return Promise.reject(refused);
     const whenOffline = publishOptions.whenOffline ?? 'queue';
     if (!['queue', 'drop', 'fail'].includes(whenOffline)) {
       throw new CoplayError('INVALID_OPTIONS', `whenOffline must be 'queue', 'drop' or 'fail', got ${String(whenOffline)}`);
@@ -556,10 +582,11 @@ export function createConnection(options: ConnectionOptions): Connection {
     get clientId() {
       return clientId;
     },
+    broker: profile,
     topic,
     publish,
     setWill(next) {
-      if (next) validateWill(next);
+      if (next) validateWill(next, profile);
       will = next;
     },
     connect,

@@ -1,5 +1,6 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { CoplayError } from '../errors/CoplayError';
+import type { BrokerOption, BrokerProfile } from './brokerProfile';
 
 /** Quality of service level, as in MQTT. */
 export type QoS = 0 | 1 | 2;
@@ -85,6 +86,13 @@ export interface ConnectionOptions {
   credentials?: CredentialsProvider | Credentials;
   /** 4 (MQTT 3.1.1, default) or 5. */
   protocolVersion?: 4 | 5;
+  /**
+   * The broker's limits: a built-in profile name (`'easemob'`, `'mosquitto'`, `'emqx'`, `'nats'`,
+   * `'rabbitmq'`, `'aedes'`, `'generic'`), a custom profile, or `{ extends: 'mosquitto', name, ...overrides }`.
+   * Topics, filters, payloads, QoS, retain, wills, the client id and `protocolVersion` are checked against it
+   * before anything is sent. Default: `'easemob'` when every URL is on `*.mqtt.chat`, else `'generic'`.
+   */
+  broker?: BrokerOption;
   /** Keepalive in seconds. Default 30. A half-open link is detected within 1.5 × keepalive. */
   keepalive?: number;
   /** Start a clean session. Default true. */
@@ -178,6 +186,8 @@ export interface Connection {
   readonly queueStats: QueueStats;
   /** The client id in use (after a credentials source may have changed it). */
   readonly clientId: string;
+  /** The broker profile everything is checked against (resolved from `options.broker` and the URL). */
+  readonly broker: BrokerProfile;
   /**
    * Messages for an MQTT filter (`+`, `#` wildcards). Cold and ref-counted: the first subscriber
    * sends SUBSCRIBE, later ones share it, the last one leaving sends UNSUBSCRIBE after a grace

@@ -21,6 +21,14 @@ export type CoplayErrorCode =
   | 'KICKED'
   | 'PUBLISH_FAILED'
   | 'SUBSCRIBE_FAILED'
+  // broker profile (what the broker would refuse or drop)
+  | 'TOPIC_TOO_LONG'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'QOS_NOT_SUPPORTED'
+  | 'RETAIN_NOT_SUPPORTED'
+  | 'WILL_NOT_SUPPORTED'
+  | 'PROTOCOL_NOT_SUPPORTED'
+  | 'INVALID_CLIENT_ID'
   // credentials
   | 'CREDENTIALS_FAILED'
   | 'TOKEN_HTTP'
