@@ -43,6 +43,8 @@ export { decodeMessages } from './store/decodeMessages';
 export type { Select } from './store/decodeMessages';
 export { liveTopic } from './store/liveTopic';
 export type { LiveTopic, LiveTopicOptions } from './store/liveTopic';
+export { goodbyes } from './store/goodbyes';
+export { roomKey } from './store/roomKey';
 
 // Credentials
 export { createTokenCache } from './auth/createTokenCache';

@@ -1,4 +1,4 @@
-import { createConnection, type Connection, type ConnectionOptions } from '@coplay/core';
+import { createConnection, goodbyes, type Connection, type ConnectionOptions } from '@coplay/core';
 import { createElement, useEffect, useRef, useState, type ReactNode } from 'react';
 import { CoplayContext } from './CoplayContext';
 
@@ -15,28 +15,29 @@ const own = (options: ConnectionOptions) => createConnection({ ...options, autoC
  *
  * With `connection`, that connection is shared and left open on unmount. With `options`, the
  * provider creates one connection (created idle, so server rendering opens no socket), connects
- * it after mounting and closes it on unmount. StrictMode's unmount/remount reuses it. Options are
- * read once: give the provider a new `key` to start over with new ones.
+ * it after mounting and closes it on unmount, after the rooms below it have said goodbye.
+ * StrictMode's unmount/remount reuses it. Options are read once: give the provider a new `key`
+ * to start over with new ones.
  */
 export function CoplayProvider(props: CoplayProviderProps): ReactNode {
   const [owned, setOwned] = useState(() => (props.connection ? undefined : own(props.options!)));
-  const closing = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const cancelClose = useRef<() => void>(undefined);
   const closed = useRef(false);
+  const options = useRef(props.options);
   useEffect(() => {
     if (!owned) return;
-    clearTimeout(closing.current);
+    cancelClose.current?.();
     if (closed.current) {
       // Remounted after a real close (e.g. React <Activity>): a closed connection cannot reopen.
       closed.current = false;
-      setOwned(own(props.options!));
+      setOwned(own(options.current!));
       return;
     }
     owned.connect();
-    // Closing on the next task lets StrictMode's immediate remount cancel it.
     return () => {
-      closing.current = setTimeout(() => {
+      cancelClose.current = goodbyes.later(() => {
         closed.current = true;
-        void owned.close();
+        return goodbyes.closeLast(owned);
       });
     };
   }, [owned]);

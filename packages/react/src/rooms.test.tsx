@@ -2,14 +2,15 @@ import { createConnection, hostRoom, joinRoom, NEUTRAL } from '@coplay/core';
 import { waitForGuestStatus } from '@coplay/testkit';
 import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { act, cleanup, render, waitFor } from '@testing-library/react';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { inProvider, modes, text } from './testing';
 import { useGuestRoom } from './useGuestRoom';
 import { useHostRoom } from './useHostRoom';
 import { usePlayers } from './usePlayers';
 import { useRemoteInput } from './useRemoteInput';
-import { useValue } from './useValue';
+import { livePair } from './livePair';
+import { useLive } from './useLive';
 
 const fx = useBrokerFixture({ createConnection, unmount: cleanup });
 let rooms = 0;
@@ -87,13 +88,39 @@ describe.each(modes)('room hooks in %s', (_mode, Mode) => {
     expect(JSON.parse(last.payload!.toString())).toMatchObject({ maxPlayers: 3 });
   });
 
-  it('useGuestRoom joins after mounting, useValue renders its status, and it leaves on unmount', async () => {
+  it('keeps the room when only non-identity options change, even circular ones (browserEvents: { window, document })', async () => {
+    const room = `react-keep-${++rooms}`;
+    const host = hostRoom(await fx.connect('host5'), { room });
+    fx.defer(() => host.close());
+    const guestConn = await fx.connect('guest5');
+    let rename!: (n: string) => void;
+    const rooms$: unknown[] = [];
+    function Guest() {
+      const [name, set] = useState('cy');
+      rename = set;
+      // A new object every render, and one JSON.stringify cannot handle (window.window === window).
+      const guest = useGuestRoom<{ score: number }>({ room, name, browserEvents: { window, document } });
+      if (guest && !rooms$.includes(guest)) rooms$.push(guest);
+      return <p data-testid="name">{guest ? name : 'none'}</p>;
+    }
+    render(inProvider(Mode, { connection: guestConn }, <Guest />));
+    await waitFor(() => expect(host.players.map((p) => `${p.name}:${p.status}`)).toEqual(['cy:playing']));
+    act(() => rename('dee'));
+    await waitFor(() => expect(text('name')).toBe('dee'));
+    expect(rooms$).toHaveLength(1);
+    expect(fx.broker.count('publish', { clientId: guestConn.clientId, topic: `coplay/${room}/presence/${guestConn.clientId}` })).toBe(1);
+  });
+
+  it('useGuestRoom joins after mounting, useLive renders its status, and it leaves on unmount', async () => {
     const room = `react-guest-${++rooms}`;
     const host = hostRoom(await fx.connect('host3'), { room });
     const guestConn = await fx.connect('guest3');
     function Guest() {
       const guest = useGuestRoom({ room, name: 'bo', browserEvents: false });
-      const status = useValue(guest, 'status', { status: 'joining' as const });
+      const status = useLive(
+        useMemo(() => guest && livePair(guest.status$, () => guest.status), [guest]),
+        { status: 'joining' as const },
+      );
       return <p data-testid="guest">{status.status === 'playing' ? `slot ${status.slot}` : status.status}</p>;
     }
     const view = render(inProvider(Mode, { connection: guestConn }, <Guest />));

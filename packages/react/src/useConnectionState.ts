@@ -1,8 +1,11 @@
 import type { ConnectionState } from '@coplay/core';
+import { useMemo } from 'react';
+import { livePair } from './livePair';
 import { useConnection } from './useConnection';
-import { useValue } from './useValue';
+import { useLive } from './useLive';
 
 /** The connection's state; `{ status: 'idle' }` on the server and before an owned connection starts. */
 export function useConnectionState(): ConnectionState {
-  return useValue(useConnection(), 'state');
+  const connection = useConnection();
+  return useLive(useMemo(() => livePair(connection.state$, () => connection.state), [connection]));
 }

@@ -1,20 +1,25 @@
-import { hostRoom, type HostRoom } from '@coplay/core';
+import { hostRoom, roomKey, type HostRoom, type HostRoomOptions } from '@coplay/core';
 import { useConnection } from './useConnection';
+import { useLatest } from './useLatest';
 import { useRoomResource } from './useRoomResource';
 
 /** Options of {@link useHostRoom}: those of the core's `hostRoom`. */
-export type UseHostRoomOptions = Parameters<typeof hostRoom>[1];
+export type UseHostRoomOptions = HostRoomOptions;
 
 /**
- * Hosts a room on the provider's connection: opened after mounting, closed on unmount;
- * `undefined` on the server and during the first render. A change of a serialisable option
- * (room id, maxPlayers, ...) closes the room and opens a new one; functions are read at opening.
+ * Hosts a room on the provider's connection: opened after mounting, closed on unmount (before an
+ * owned connection closes); `undefined` on the server and during the first render. A change of an
+ * identity option (room id, maxPlayers, admission) closes the room and opens a new one; other
+ * options may be new objects on every render and are read when the room opens.
+ * @typeParam S the type of state the room broadcasts.
  */
-export function useHostRoom(options: UseHostRoomOptions): HostRoom | undefined {
+export function useHostRoom<S = unknown>(options: UseHostRoomOptions): HostRoom<S> | undefined {
   const connection = useConnection();
+  const latest = useLatest(options);
   return useRoomResource(
-    () => hostRoom(connection, options),
+    connection,
+    roomKey('host', options),
+    () => hostRoom<S>(connection, latest.current),
     (room) => room.close(),
-    [connection, JSON.stringify(options)],
   );
 }

@@ -1,9 +1,11 @@
 import type { QueueStats } from '@coplay/core';
+import { useMemo } from 'react';
+import { livePair } from './livePair';
 import { useConnection } from './useConnection';
-import { useStore } from './useStore';
+import { useLive } from './useLive';
 
 /** The offline send queue's statistics (depth, bytes, dropped, expired, coalesced, flushed). */
 export function useQueueStats(): QueueStats {
   const connection = useConnection();
-  return useStore(connection.queue$, () => connection.queueStats);
+  return useLive(useMemo(() => livePair(connection.queue$, () => connection.queueStats), [connection]));
 }

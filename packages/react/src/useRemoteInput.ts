@@ -1,12 +1,15 @@
 import { NEUTRAL, type ControllerState, type HostRoom } from '@coplay/core';
 import { useMemo } from 'react';
-import { useStore } from './useStore';
+import { livePair } from './livePair';
+import { useLive } from './useLive';
 
 /**
  * The controller state of player `slot` in a host room: `NEUTRAL` while nobody plays that slot or
  * `host` is `undefined`. Re-renders per input change; a game loop usually reads `host.input(slot)`.
  */
-export function useRemoteInput(host: HostRoom | undefined, slot: number): ControllerState {
-  const input$ = useMemo(() => host?.input$(slot), [host, slot]);
-  return useStore(input$, () => (host ? host.input(slot) : NEUTRAL));
+export function useRemoteInput(host: HostRoom<unknown> | undefined, slot: number): ControllerState {
+  return useLive(
+    useMemo(() => host && livePair(host.input$(slot), () => host.input(slot)), [host, slot]),
+    NEUTRAL,
+  );
 }

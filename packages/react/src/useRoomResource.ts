@@ -1,37 +1,44 @@
+import { goodbyes, type Connection } from '@coplay/core';
 import { useEffect, useRef, useState } from 'react';
 
 interface Held<R> {
   readonly resource: R;
-  readonly deps: readonly unknown[];
-  closing?: ReturnType<typeof setTimeout>;
+  readonly key: string;
+  cancelClose?: () => void;
 }
 
 /**
- * Opens a resource after mounting (never on the server) and closes it on unmount or when `deps`
- * change (before opening the next, so messages stay ordered). Closing on unmount waits for the
- * next task, so StrictMode's immediate remount gets the same resource back instead of a close and
- * a reopen.
+ * Opens a resource on `connection` after mounting (never on the server) and closes it on unmount
+ * or when `key` changes (the old one before the new one opens, so messages stay ordered). Closing
+ * on unmount waits for the next task, so StrictMode's immediate remount gets the same resource
+ * back; every close counts as a goodbye the provider waits for before closing its connection.
  */
-export function useRoomResource<R>(open: () => R, close: (resource: R) => unknown, deps: readonly unknown[]): R | undefined {
+export function useRoomResource<R>(
+  connection: Connection,
+  key: string,
+  open: () => R,
+  close: (resource: R) => Promise<unknown>,
+): R | undefined {
   const [resource, setResource] = useState<R>();
   const held = useRef<Held<R>>(undefined);
   useEffect(() => {
     let h = held.current;
-    if (h?.closing !== undefined) clearTimeout(h.closing);
-    if (h && h.deps.every((d, i) => d === deps[i])) {
-      h.closing = undefined;
+    h?.cancelClose?.();
+    if (h?.key === key) {
+      h.cancelClose = undefined;
     } else {
-      if (h) void close(h.resource);
-      h = held.current = { resource: open(), deps };
+      if (h) goodbyes.track(connection, close(h.resource));
+      h = held.current = { resource: open(), key };
     }
     const mine = h;
     setResource(() => mine.resource);
     return () => {
-      mine.closing = setTimeout(() => {
+      mine.cancelClose = goodbyes.later(() => {
         if (held.current === mine) held.current = undefined;
-        void close(mine.resource);
-      });
+        return close(mine.resource);
+      }, connection);
     };
-  }, deps);
+    // `open` and `close` are read when the key changes: the key is the identity.
+  }, [connection, key]);
   return resource;
 }

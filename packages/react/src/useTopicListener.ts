@@ -1,16 +1,18 @@
 import { bytesCodec, decodeMessages, type Codec, type CoplayError, type Message, type QoS } from '@coplay/core';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useConnection } from './useConnection';
 import { useLatest } from './useLatest';
 
 /** Options of {@link useTopicListener}. */
 export interface UseTopicListenerOptions<D> {
-  /** Subscription QoS. Default 0. */
+  /** Subscription QoS; a change subscribes anew. Default 0. */
   qos?: QoS;
   /** Payload codec. Default: the raw `Uint8Array`. */
   codec?: Codec<D>;
   /** Told about each message the codec could not read (it is skipped). */
   onDrop?: (error: CoplayError, message: Message) => void;
+  /** Told when the subscription fails (e.g. `SUBSCRIBE_FAILED`). Without it the error is thrown while rendering. */
+  onError?: (error: CoplayError) => void;
 }
 
 /**
@@ -28,9 +30,11 @@ export function useTopicListener<D = Uint8Array>(
 ): void {
   const connection = useConnection();
   const latest = useLatest({ ...options, onMessage });
+  // Throwing from a state updater hands the error to the nearest error boundary.
+  const [, fail] = useState<void>();
   useEffect(() => {
     const sub = connection
-      .topic(filter, { qos: options.qos })
+      .topic(filter, options.qos === undefined ? {} : { qos: options.qos })
       .pipe(
         decodeMessages(
           { decode: (bytes) => (latest.current.codec ?? (bytesCodec as unknown as Codec<D>)).decode(bytes) } as Codec<D>,
@@ -38,7 +42,17 @@ export function useTopicListener<D = Uint8Array>(
           (error, message) => latest.current.onDrop?.(error, message),
         ),
       )
-      .subscribe(([value, message]) => latest.current.onMessage(value, message));
+      .subscribe({
+        next: ([value, message]) => latest.current.onMessage(value, message),
+        error: (e: CoplayError) => {
+          const onError = latest.current.onError;
+          if (onError) onError(e);
+          else
+            fail(() => {
+              throw e;
+            });
+        },
+      });
     return () => sub.unsubscribe();
   }, [connection, filter, options.qos]);
 }

@@ -41,4 +41,5 @@ export { eventually } from './eventually';
 export { waitForGuestStatus } from './waitForGuestStatus';
 export { refuseSubscribe } from './refuseSubscribe';
 export { firstMatch } from './firstMatch';
+export { farewell } from './farewell';
 export type { Subscribable } from './firstMatch';

@@ -84,7 +84,7 @@ describe('provideCoplay', () => {
     const options = fx.options('provide-owned');
     const id = options.clientId!;
     const Root = defineComponent(() => {
-      provideCoplay(options);
+      provideCoplay({ options });
       return () => h(Status);
     });
     const wrapper = mount(Root);
@@ -98,7 +98,7 @@ describe('provideCoplay', () => {
   it('with a connection: provides it and leaves it open', async () => {
     const conn = await fx.connect('provide-shared');
     const Root = defineComponent(() => {
-      expect(provideCoplay(conn)).toBe(conn);
+      expect(provideCoplay({ connection: conn })).toBe(conn);
       return () => h(Status);
     });
     const wrapper = mount(Root);

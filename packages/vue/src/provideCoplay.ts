@@ -1,19 +1,24 @@
-import type { Connection, ConnectionOptions } from '@coplay/core';
+import type { Connection } from '@coplay/core';
 import { onMounted, onScopeDispose, provide } from 'vue';
 import { coplayKey } from './coplayKey';
-import { ownConnection } from './ownConnection';
+import type { CoplaySource } from './CoplaySource';
+import { provided } from './provided';
 
 /**
  * Provides a connection to this component's descendants (call it in `setup`); returns it.
- * Given options, the connection is created idle, connected once the component is mounted (never
- * on the server) and closed when the component's scope ends. A given connection is left open.
+ * Given `{ options }`, the connection is created idle, connected once the component is mounted
+ * (never on the server) and closed when the component's scope ends, after the rooms below it have
+ * said goodbye. A given `{ connection }` is left open.
+ *
+ * @example
+ * provideCoplay({ options: { url: 'wss://broker.example/mqtt' } });
  */
-export function provideCoplay(source: Connection | ConnectionOptions): Connection {
-  const [connection, owned] = ownConnection(source);
-  provide(coplayKey, connection);
-  if (owned) {
-    onMounted(() => owned.connect());
-    onScopeDispose(() => void owned.close());
+export function provideCoplay(source: CoplaySource): Connection {
+  const [value, close] = provided(source);
+  provide(coplayKey, value);
+  if (close) {
+    onMounted(() => value.start?.());
+    onScopeDispose(close);
   }
-  return connection;
+  return value.connection;
 }

@@ -8,7 +8,8 @@ import { useGuestRoom } from './useGuestRoom';
 import { useHostRoom } from './useHostRoom';
 import { usePlayers } from './usePlayers';
 import { useRemoteInput } from './useRemoteInput';
-import { useValue } from './useValue';
+import { livePair } from './livePair';
+import { useLive } from './useLive';
 
 const fx = useBrokerFixture({ createConnection });
 let rooms = 0;
@@ -57,13 +58,13 @@ describe('room composables (Vue)', () => {
     expect(host.value).toBeUndefined();
   });
 
-  it('useGuestRoom joins, useValue follows its status, and stopping the scope leaves', async () => {
+  it('useGuestRoom joins, useLive follows its status, and stopping the scope leaves', async () => {
     const room = `vue-guest-${++rooms}`;
     const host = hostRoom(await fx.connect('host3'), { room });
     const guestConn = await fx.connect('guest3');
     const { result: status, scope } = inScope(guestConn, () => {
       const guest = useGuestRoom(() => ({ room, name: 'bo', browserEvents: false }));
-      return useValue(guest, 'status', { status: 'joining' as const });
+      return useLive(() => guest.value && livePair(guest.value.status$, () => guest.value!.status), { status: 'joining' as const });
     });
     await eventually(() => expect(status.value).toEqual({ status: 'playing', slot: 2 }), 10_000);
     expect(host.players.map((p) => `${p.name}:${p.status}`)).toEqual(['bo:playing']);

@@ -38,7 +38,7 @@ describe('server rendering (Vue)', () => {
 
   it('provideCoplay with options: renders the idle state and opens no socket', async () => {
     const Root = defineComponent(() => {
-      provideCoplay({ url: fx.broker.url, clientId: 'ssr-provide' });
+      provideCoplay({ options: { url: fx.broker.url, clientId: 'ssr-provide' } });
       return () => h(Page);
     });
     expect(await renderToString(createSSRApp(Root))).toBe('<main>idle|none|0</main>');

@@ -1,9 +1,11 @@
 import type { ConnectionState } from '@coplay/core';
 import type { ShallowRef } from 'vue';
+import { livePair } from './livePair';
 import { useConnection } from './useConnection';
-import { useValue } from './useValue';
+import { useLive } from './useLive';
 
 /** The connection's state as a readonly shallow ref; `{ status: 'idle' }` on the server. */
 export function useConnectionState(): Readonly<ShallowRef<ConnectionState>> {
-  return useValue(useConnection(), 'state');
+  const connection = useConnection();
+  return useLive(livePair(connection.state$, () => connection.state));
 }

@@ -1,10 +1,15 @@
 import type { HostRoom, PlayerInfo } from '@coplay/core';
-import type { MaybeRefOrGetter, ShallowRef } from 'vue';
-import { useValue } from './useValue';
+import { computed, toValue, type MaybeRefOrGetter, type ShallowRef } from 'vue';
+import { livePair } from './livePair';
+import { useLive } from './useLive';
 
 const NONE: readonly PlayerInfo[] = [];
 
 /** The players of a host room; `host` may be a room, ref or getter (`[]` while it is `undefined`). */
-export function usePlayers(host: MaybeRefOrGetter<HostRoom | undefined>): Readonly<ShallowRef<readonly PlayerInfo[]>> {
-  return useValue(host, 'players', NONE);
+export function usePlayers(host: MaybeRefOrGetter<HostRoom<unknown> | undefined>): Readonly<ShallowRef<readonly PlayerInfo[]>> {
+  const live = computed(() => {
+    const h = toValue(host);
+    return h && livePair(h.players$, () => h.players);
+  });
+  return useLive(live, NONE);
 }

@@ -1,10 +1,11 @@
 import type { QueueStats } from '@coplay/core';
 import type { ShallowRef } from 'vue';
+import { livePair } from './livePair';
 import { useConnection } from './useConnection';
-import { useStream } from './useStream';
+import { useLive } from './useLive';
 
 /** The offline send queue's statistics as a readonly shallow ref. */
 export function useQueueStats(): Readonly<ShallowRef<QueueStats>> {
   const connection = useConnection();
-  return useStream(() => connection, (c) => [c.queue$, () => c.queueStats]);
+  return useLive(livePair(connection.queue$, () => connection.queueStats));
 }

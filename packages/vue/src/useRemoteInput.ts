@@ -1,18 +1,20 @@
 import { NEUTRAL, type ControllerState, type HostRoom } from '@coplay/core';
-import { NEVER } from 'rxjs';
-import { toValue, type MaybeRefOrGetter, type ShallowRef } from 'vue';
-import { useStream } from './useStream';
+import { computed, toValue, type MaybeRefOrGetter, type ShallowRef } from 'vue';
+import { livePair } from './livePair';
+import { useLive } from './useLive';
 
 /**
  * The controller state of player `slot` in a host room: `NEUTRAL` while nobody plays that slot or
  * `host` is `undefined`. `host` and `slot` may be refs or getters.
  */
 export function useRemoteInput(
-  host: MaybeRefOrGetter<HostRoom | undefined>,
+  host: MaybeRefOrGetter<HostRoom<unknown> | undefined>,
   slot: MaybeRefOrGetter<number>,
 ): Readonly<ShallowRef<ControllerState>> {
-  return useStream<readonly [HostRoom | undefined, number], ControllerState>(
-    [() => toValue(host), () => toValue(slot)],
-    ([h, s]) => (h ? [h.input$(s), () => h.input(s)] : [NEVER, () => NEUTRAL]),
-  );
+  const live = computed(() => {
+    const h = toValue(host);
+    const s = toValue(slot);
+    return h && livePair(h.input$(s), () => h.input(s));
+  });
+  return useLive(live, NEUTRAL);
 }

@@ -7,7 +7,7 @@ import {
   type ControllerState,
   type GuestStatus,
 } from '@coplay/core';
-import { provideCoplay, useConnection, useConnectionState, useGuestRoom, useValue } from '@coplay/vue';
+import { provideCoplay, useConnection, useConnectionState, useGuestRoom, useLive } from '@coplay/vue';
 import { combineLatest, map } from 'rxjs';
 import { computed, defineComponent, h, onBeforeUnmount, onMounted, shallowRef, watch, type PropType } from 'vue';
 import { parseSnapshot, type PongSnapshot } from '../game/snapshot';
@@ -83,8 +83,8 @@ const GuestView = defineComponent({
       return latest;
     };
 
-    const status = useValue(guest, 'status', { status: 'joining' } as GuestStatus);
-    const rtt = useValue(guest, 'rtt', undefined);
+    const status = useLive(() => guest.value && { value$: guest.value.status$, value: guest.value.status }, { status: 'joining' } as GuestStatus);
+    const rtt = useLive(() => guest.value && { value$: guest.value.rtt$, value: guest.value.rtt }, undefined);
     const slot = computed(() => (status.value.status === 'playing' ? status.value.slot : undefined));
 
     let unexpose: (() => void) | undefined;
@@ -172,7 +172,7 @@ const GuestSession = defineComponent({
     name: { type: String, required: true },
   },
   setup(props) {
-    provideCoplay(props.options);
+    provideCoplay({ options: props.options });
     return () => h(GuestView, { roomId: props.roomId, name: props.name });
   },
 });
