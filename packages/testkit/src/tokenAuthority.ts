@@ -15,6 +15,8 @@ export interface TokenAuthorityOptions {
    * honoured when it is shorter. Default: the request's `expires_in`, else 86 400.
    */
   userTokenTtlSeconds?: number;
+  /** Port on 127.0.0.1. Default 0 (ephemeral); the examples' local services use a fixed one. */
+  port?: number;
 }
 
 /** Which endpoint a request was for. */
@@ -261,7 +263,7 @@ export async function startTokenAuthority(options: TokenAuthorityOptions): Promi
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, () => {
+    server.listen({ port: options.port ?? 0, host: '127.0.0.1' }, () => {
       server.off('error', reject);
       resolve();
     });
