@@ -15,6 +15,15 @@ export type {
 } from './startBroker';
 export { startMosquitto, mosquittoPasswordLine } from './startMosquitto';
 export type { MosquittoInstance, StartMosquittoOptions } from './startMosquitto';
+export { startNats } from './startNats';
+export type { NatsInstance, StartNatsOptions } from './startNats';
+export { startNatsCluster } from './startNatsCluster';
+export type { NatsCluster, StartNatsClusterOptions } from './startNatsCluster';
+export { startRabbitMQ } from './startRabbitMQ';
+export type { RabbitMQInstance, StartRabbitMQOptions } from './startRabbitMQ';
+export { startEasemobBroker, EASEMOB_LIMITS } from './startEasemobBroker';
+export type { EasemobBroker, EasemobDropReason, StartEasemobBrokerOptions } from './startEasemobBroker';
+export { waitForMqtt } from './waitForMqtt';
 export { faultProxy } from './faultProxy';
 export type { FaultMode, FaultProxy } from './faultProxy';
 export { requireTool } from './requireTool';

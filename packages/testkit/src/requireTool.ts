@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** External programs some integration tests need. */
-export type ToolName = 'mosquitto' | 'nats-server' | 'chromium';
+export type ToolName = 'mosquitto' | 'nats-server' | 'rabbitmq-server' | 'redis-server' | 'chromium';
 
 /** Outcome of {@link requireTool}. */
 export interface ToolInfo {
@@ -22,6 +22,8 @@ export interface RequireToolOptions {
 const BINARIES: Record<ToolName, string[]> = {
   mosquitto: ['mosquitto'],
   'nats-server': ['nats-server'],
+  'rabbitmq-server': ['rabbitmq-server'],
+  'redis-server': ['redis-server'],
   chromium: ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'],
 };
 

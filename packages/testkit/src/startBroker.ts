@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
-import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { Aedes, type AedesOptions, type AuthenticateError, type Client } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { BrokerListenError } from './BrokerListenError';
 
@@ -62,14 +62,25 @@ export interface BrokerAuthContext {
   password?: Buffer;
 }
 
-/** `true` accepts; `false`/`'not-authorized'` → CONNACK 5; `'bad-credentials'` → CONNACK 4. */
-export type BrokerAuthResult = boolean | 'bad-credentials' | 'not-authorized';
+/**
+ * `true` accepts; `false`/`'not-authorized'` → CONNACK 5; `'bad-credentials'` → CONNACK 4;
+ * `'identifier-rejected'` → CONNACK 2.
+ */
+export type BrokerAuthResult = boolean | 'bad-credentials' | 'not-authorized' | 'identifier-rejected';
 
 export interface StartBrokerOptions {
   /** Also listen for MQTT over WebSocket (any path) on a second port. */
   ws?: boolean;
   /** Decides each CONNECT. A throw/rejection refuses with CONNACK 3 (server unavailable). */
   authenticate?: (ctx: BrokerAuthContext) => BrokerAuthResult | Promise<BrokerAuthResult>;
+  /**
+   * Decides whether a client PUBLISH (or will) is delivered at all. `false` drops it silently: the
+   * publisher still gets its PUBACK, no subscriber receives it and a retained one is not kept (the
+   * way Easemob drops an over-long topic). The publish is still recorded.
+   */
+  accept?: (packet: { topic: string; payload: Buffer; qos: number; retain: boolean }) => boolean;
+  /** Decides each subscription; `false` answers it with SUBACK failure (0x80). */
+  authorizeSubscribe?: (clientId: string, subscription: { topic: string; qos: number }) => boolean;
   /** Address to bind; default `127.0.0.1`. Tests use loopback only. */
   host?: string;
   /** MQTT over TCP port; 0 or omitted = ephemeral. Either way the port is kept across stop/restart. */
@@ -135,7 +146,7 @@ interface Waiter {
   resolve: (event: BrokerEvent) => void;
 }
 
-const CONNACK_TEXT: Record<number, string> = { 3: 'server unavailable', 4: 'bad username or password', 5: 'not authorized' };
+const CONNACK_TEXT: Record<number, string> = { 2: 'identifier rejected', 3: 'server unavailable', 4: 'bad username or password', 5: 'not authorized' };
 
 function toBuffer(payload: Buffer | Uint8Array | string | undefined): Buffer {
   if (payload === undefined) return Buffer.alloc(0);
@@ -306,7 +317,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
           .then(
             (result) => {
               if (result === true) done(null, true);
-              else refuse(result === 'bad-credentials' ? 4 : 5);
+              else refuse(result === 'bad-credentials' ? 4 : result === 'identifier-rejected' ? 2 : 5);
             },
             (err: unknown) => refuse(3, `authenticate threw: ${err instanceof Error ? err.message : String(err)}`),
           );
@@ -325,8 +336,21 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
             retain: packet.retain ?? false,
           });
         }
+        if (options.accept && !options.accept({ topic: packet.topic, payload: toBuffer(packet.payload as Buffer | string), qos: packet.qos ?? 0, retain: packet.retain ?? false })) {
+          // Rerouted to a topic no filter can match ('#' and '+' never match a leading '$'), and not
+          // retained: acknowledged, delivered to no one.
+          packet.topic = `$dropped/${packet.topic}`;
+          packet.retain = false;
+        }
         callback(null);
       },
+      ...(options.authorizeSubscribe
+        ? {
+            authorizeSubscribe: ((client, sub, cb) => {
+              cb(null, options.authorizeSubscribe!(client.id, { topic: sub.topic, qos: sub.qos }) ? sub : null);
+            }) satisfies AedesOptions['authorizeSubscribe'],
+          }
+        : {}),
     });
 
     // Emitted on registration, just before the CONNACK is written.

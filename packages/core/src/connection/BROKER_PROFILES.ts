@@ -68,27 +68,26 @@ export const BROKER_PROFILES: Readonly<Record<BrokerProfileName, BrokerProfile>>
     // NATS maps MQTT levels to subject tokens: '.' is its separator, ' ' ends a subject, '*' and '>' are its wildcards.
     topicLevel: /^[^. *>]*$/,
     topicCharacters: "any UTF-8 except '.', ' ', '*' and '>'",
-    dollarTopics: false,
     maxPayloadBytes: MIB,
     protocolVersions: [4],
     maxQos: 1,
     source:
-      'NATS 2.9 MQTT docs and README-MQTT.md: MQTT 3.1.1 only, QoS 0/1, no "." or " " in topics; max_payload 1 MB by default; tested here on nats-server 2.9',
+      'NATS 2.9 MQTT docs and README-MQTT.md: MQTT 3.1.1 only, QoS 0/1, no "." or " " in topics (2.9 closes the link); "*" and ">" in a filter act as NATS wildcards (tested here on nats-server 2.9.10); max_payload 1 MB by default',
   }),
   rabbitmq: define({
     ...generic,
     name: 'rabbitmq',
-    // MQTT topics become AMQP 0-9-1 routing keys: short strings of at most 255 bytes.
-    maxTopicLength: 255,
+    // MQTT levels become AMQP routing-key words: a '.' splits a level in two (x/a.b is delivered to x/a/b
+    // subscribers), and '*' in a filter is AMQP's one-word wildcard. Both measured on 3.10.
+    topicLevel: /^[^.*]*$/,
+    topicCharacters: "any UTF-8 except '.' and '*'",
     // rabbitmq.conf max_message_size default (128 MiB) in 3.10.
     maxPayloadBytes: 134_217_728,
     protocolVersions: [4],
     maxQos: 1,
     retainWildcardDelivery: false,
-    // Subscriptions live in a queue named mqtt-subscription-<client id>qos<n>; queue names are ≤ 255 bytes.
-    maxClientIdLength: 233,
     source:
-      'RabbitMQ 3.10 MQTT plugin guide: MQTT 3.1.1, QoS 0/1 (QoS 2 downgraded), retained messages only for exact filters; AMQP routing keys and queue names ≤ 255 bytes; tested here on rabbitmq-server 3.10',
+      "RabbitMQ 3.10 MQTT plugin guide: MQTT 3.1.1, QoS 0/1 (QoS 2 downgraded), retained messages only for exact filters; '.' and '*' in topics follow AMQP routing-key rules (tested here on rabbitmq-server 3.10)",
   }),
   aedes: define({
     ...generic,
