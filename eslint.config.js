@@ -16,4 +16,16 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs', 'apps/demo/scripts/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
+  // dx: examples, runtime tests and scripts are plain JS that runs in Node, Deno, Bun and browsers.
+  {
+    files: ['examples/**/*.{js,mjs,cjs}', 'tests/**/*.{js,mjs,cjs}', 'scripts/**/*.{js,mjs,cjs}'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'navigator', 'fetch', 'Request', 'Response', 'URLSearchParams',
+          'TextDecoder', 'TextEncoder', 'crypto', 'setTimeout', 'clearTimeout', 'require', 'Deno', 'Bun'].map(
+          (name) => [name, 'readonly'],
+        ),
+      ),
+    },
+  },
 );

@@ -101,3 +101,58 @@ export function spawnIn(cwd: string, command: string, args: string[], env: Recor
     },
   };
 }
+
+/** The flags the project runs Debian's chromium with (see the demo's e2e test). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * A host room in this test process, on the example services, through the built @coplay/core (the one
+ * examples/.packs was packed from). `guestPath` is what a guest page needs after its origin: the invite
+ * in the fragment (protocol v2) or `?room=` (v1).
+ */
+export async function startHost(services: ExampleServices, room: string) {
+  const core = await import('@coplay/core');
+  const { env } = services;
+  const deviceId = `testhost${Math.random().toString(36).slice(2, 8)}`;
+  const connection = core.createConnection({
+    url: env.COPLAY_BROKER_URL!,
+    clientId: `${deviceId}@${env.EASEMOB_APP_ID}`,
+    credentials: core.easemobCredentials({
+      apiUrl: env.EASEMOB_API_URL!,
+      appId: env.EASEMOB_APP_ID!,
+      appClientId: env.EASEMOB_CLIENT_ID!,
+      appClientSecret: env.EASEMOB_CLIENT_SECRET!,
+      username: 'testhost',
+      deviceId,
+    }),
+  });
+  const host = core.hostRoom(connection, { room });
+  const anyCore = core as Record<string, any>;
+  const anyHost = host as Record<string, any>;
+  const invite = anyHost.invite ? await anyHost.invite : undefined;
+  const guestPath = invite ? `#${anyCore.formatInvite(invite)}` : `?room=${room}`;
+  /** P2's current buttons mask. */
+  const p2Buttons = (): number => {
+    const input = anyHost.input(2);
+    return (input.value ?? input).buttons;
+  };
+  return {
+    host,
+    guestPath,
+    p2Buttons,
+    pressed: (name: keyof typeof core.Button) => (p2Buttons() & (1 << core.Button[name])) !== 0,
+    async close() {
+      await host.close();
+      await connection.close();
+    },
+  };
+}

@@ -1,6 +1,5 @@
-/* global setTimeout */
 // A bot that joins a room as player 2 and plays a script: each step holds buttons for a while, then lets go.
-// `npm run bot -- --room example`; exits when the script is done (it leaves the room first).
+// `npm run bot -- --invite '<what the host printed>'`; exits when the script is done (it leaves the room first).
 import { Button, NEUTRAL, guestWill, joinRoom } from '@coplay/core';
 import { filter, firstValueFrom } from 'rxjs';
 import { args, connect } from './connect.mjs';
@@ -13,8 +12,10 @@ export const SCRIPT = [
   [['START'], 150],
 ];
 
-const connection = connect('bot', (clientId) => guestWill(args.room, clientId));
-const guest = joinRoom(connection, { room: args.room, name: args.name ?? 'P2 bot' });
+const name = args.name ?? 'P2 bot';
+const room = args.invite ? new URLSearchParams(args.invite).get('r') : args.room;
+const connection = connect('bot', (clientId) => guestWill(room, clientId));
+const guest = joinRoom(connection, args.invite ? { invite: args.invite, name } : { room, secure: false, name });
 const status$ = guest.status$ ?? guest.status.value$;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -23,7 +24,7 @@ if (seated.status !== 'playing') {
   console.error(`could not play: ${seated.status} ${seated.reason ?? ''}`);
   process.exit(1);
 }
-console.log(`playing as P${seated.slot} in room "${args.room}"`);
+console.log(`playing as P${seated.slot} in room "${room}"`);
 
 for (const [buttons, ms] of SCRIPT) {
   console.log(`bot holds ${buttons.join(' + ')} for ${ms} ms`);

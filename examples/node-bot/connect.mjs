@@ -6,9 +6,9 @@ import { createConnection, easemobCredentials } from '@coplay/core';
 
 const env = process.env;
 
-/** `--room <id>` (default `example`) and `--name <name>`. */
+/** `--room <id>` (default `example`), `--invite <fragment the host printed>` and `--name <name>`. */
 export const args = parseArgs({
-  options: { room: { type: 'string', default: 'example' }, name: { type: 'string' } },
+  options: { room: { type: 'string', default: 'example' }, invite: { type: 'string' }, name: { type: 'string' } },
 }).values;
 
 /** A connection for `username`, connected to the example broker (or COPLAY_BROKER_URL). */

@@ -1,5 +1,6 @@
 // A game host with no browser: opens a room and prints what player 2 presses, as a game would read it.
 // `npm run host -- --room example`; Ctrl-C closes the room (guests see it closed) and exits.
+import * as core from '@coplay/core';
 import { ALL_BUTTONS, Button, hostRoom, hostWill } from '@coplay/core';
 import { args, connect } from './connect.mjs';
 
@@ -28,7 +29,13 @@ players$.subscribe((players) => {
   }
 });
 
-console.log(`hosting room "${args.room}" — run \`npm run bot -- --room ${args.room}\` to play P2`);
+// The invite (room protocol v2) carries the host's public key, so guests can tell the real host from an
+// impostor on the broker; share it in a link's fragment. (v1 rooms are joined by id.)
+const invite = host.invite ? core.formatInvite(await host.invite) : undefined;
+const botArgs = invite ? `--invite '${invite}'` : `--room ${args.room}`;
+console.log(`hosting room "${args.room}"
+  P2 bot:     npm run bot -- ${botArgs}
+  guest page: http://127.0.0.1:8080/${invite ? `#${invite}` : `?room=${args.room}`}`);
 
 const stop = async () => {
   await host.close();

@@ -1,5 +1,5 @@
+/* global console, process */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS consumer */
-/* global require, Request, console, process */
 // The same through require(): the CommonJS builds.
 const assert = require('node:assert/strict');
 const { CoplayError, createConnection, isCoplayError } = require('@coplay/core');

@@ -1,4 +1,3 @@
-/* global Request */
 // Imports every published entry point as ESM from the installed tarballs and uses it a little.
 import assert from 'node:assert/strict';
 import { CoplayError, createConnection, isCoplayError } from '@coplay/core';

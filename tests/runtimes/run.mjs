@@ -1,4 +1,3 @@
-/* global Deno, Bun */
 /**
  * Entry point for Node, Bun and Deno: `<runtime> run.mjs <mqtt://...> <ws://...>`. Prints one `ok` line
  * per check and a final `RESULT {json}` line; exits 0 only when everything passed.

@@ -1,4 +1,3 @@
-/* global TextDecoder */
 /**
  * The runtime scenario: what every runtime (Node 20/22, Bun, Deno, Chromium) runs against the test kit's
  * embedded broker. Plain ESM with no runtime-specific API, so the same file runs everywhere; it imports
@@ -49,7 +48,10 @@ async function room(url, tag) {
   const hostConn = createConnection({ url, clientId: `host-${id()}`, reconnect: { maxAttempts: 3 } });
   const guestConn = createConnection({ url, clientId: `guest-${id()}`, reconnect: { maxAttempts: 3 } });
   const host = hostRoom(hostConn, { room: roomId });
-  const guest = joinRoom(guestConn, { room: roomId, name: 'Runtime' });
+  // Room protocol v2: the guest joins with the host's invite (room id + the host's public key; signing and
+  // verifying run on WebCrypto in every runtime). v1 hosts have no invite and are joined by id.
+  const invite = host.invite ? await host.invite : undefined;
+  const guest = joinRoom(guestConn, invite ? { invite, name: 'Runtime' } : { room: roomId, name: 'Runtime' });
   try {
     const playing = await first(live$(guest, 'status'), (s) => s.status === 'playing', `${tag} guest playing`);
     if (playing.slot !== 2) throw new Error(`${tag}: guest got slot ${playing.slot}`);

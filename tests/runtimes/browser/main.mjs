@@ -1,4 +1,3 @@
-/* global window, document, location, navigator, URLSearchParams */
 // The runtime scenario in a browser page built by Vite: WebSocket only (a page cannot open TCP).
 import { runScenario } from '../scenario.mjs';
 
