@@ -4,3 +4,5 @@
  */
 export { useBrokerFixture } from './useBrokerFixture';
 export type { BrokerFixture, BrokerFixtureOptions } from './useBrokerFixture';
+export { adapterParity } from './adapterParity';
+export type { AdapterApi, AdapterHarness, Arg, Out, Probe } from './adapterParity';

@@ -20,7 +20,7 @@ export type CoplayPluginOptions = CoplaySource;
 export const CoplayPlugin = {
   install(app: App, source: CoplayPluginOptions): void {
     const [value, close] = provided(source);
-    app.provide(coplayKey, value);
+    app.provide(coplayKey, { ...value, appErrorHandler: () => app.config.errorHandler });
     // onUnmount exists from Vue 3.5; older apps close the connection themselves (useConnection().close()).
     if (close) app.onUnmount?.(close);
   },

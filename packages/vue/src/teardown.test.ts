@@ -4,7 +4,6 @@ import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { mount } from '@vue/test-utils';
 import { defineComponent, h, type Component } from 'vue';
 import { describe, expect, it, vi } from 'vitest';
-import { CoplayPlugin } from './CoplayPlugin';
 import type { CoplaySource } from './CoplaySource';
 import { provideCoplay } from './provideCoplay';
 import { useGuestRoom } from './useGuestRoom';
@@ -15,9 +14,8 @@ let rooms = 0;
 // Long enough that only an explicit goodbye can move a player to `left` during the test.
 const patient = { silenceMs: 600_000, releaseMs: 600_000 };
 
-/** The two ways a Vue app owns its connection. */
+// CoplayPlugin's teardown order is in the parity table (parity.test.ts); this is provideCoplay's.
 const owners: Array<[string, (source: CoplaySource, child: Component) => ReturnType<typeof mount>]> = [
-  ['CoplayPlugin', (source, child) => mount(child, { global: { plugins: [[CoplayPlugin, source]] } })],
   [
     'provideCoplay',
     (source, child) =>
