@@ -113,6 +113,8 @@ describe.skipIf(!browserTool.available)('demo in a real browser', () => {
     await hook('broker/stop');
     await expect.poll(() => text(host, 'connection-state'), { timeout: 15_000 }).toMatch(/^reconnecting/);
     await expect.poll(() => text(guest, 'connection-state'), { timeout: 15_000 }).toMatch(/^reconnecting/);
+    // The room cannot be joined or played while the link is down: the guest page says so.
+    await expect.poll(() => text(guest, 'room-status'), { timeout: 15_000 }).toBe('reconnecting…');
     await shot(host, '2-host-reconnecting');
     await shot(guest, '2-guest-reconnecting');
 

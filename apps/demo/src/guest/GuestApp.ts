@@ -18,6 +18,7 @@ import { loadPublicConfig } from '../shared/loadPublicConfig';
 import { roomFromUrl } from '../shared/tabIdentity';
 import { ControllerPad } from './ControllerPad';
 import { GuestGame } from './GuestGame';
+import { statusText } from './statusText';
 
 function topbar(badge: ReturnType<typeof h>) {
   return h('header', { class: 'topbar' }, [
@@ -26,23 +27,6 @@ function topbar(badge: ReturnType<typeof h>) {
     h('span', { class: 'spacer' }),
     badge,
   ]);
-}
-
-function statusText(status: string, slot?: number, reason?: string): string {
-  switch (status) {
-    case 'playing':
-      return `playing as P${slot}`;
-    case 'waiting':
-      return 'waiting for the host to let you in';
-    case 'joining':
-      return 'joining…';
-    case 'rejected':
-      return `the host declined${reason ? `: ${reason}` : ''}`;
-    case 'kicked':
-      return `removed by the host${reason ? `: ${reason}` : ''}`;
-    default:
-      return 'the room is closed';
-  }
 }
 
 /** The guest page inside the connection (composables inject what {@link GuestSession} provides). */
@@ -119,7 +103,6 @@ const GuestView = defineComponent({
     return () => {
       const { label, tone } = describeConnection(state.value);
       const s = status.value;
-      const reason = 'reason' in s ? s.reason : undefined;
       return h('div', { class: 'page' }, [
         topbar(h('span', { class: 'badge', 'data-testid': 'connection-state', 'data-tone': tone }, label)),
         h('div', { class: 'layout' }, [
@@ -148,7 +131,7 @@ const GuestView = defineComponent({
                 h('dt', 'You'),
                 h('dd', props.name),
                 h('dt', 'Status'),
-                h('dd', { 'data-testid': 'room-status', 'data-status': s.status }, statusText(s.status, slot.value, reason)),
+                h('dd', { 'data-testid': 'room-status', 'data-status': s.status }, statusText(state.value, s)),
                 h('dt', 'Slot'),
                 h('dd', { 'data-testid': 'slot' }, slot.value === undefined ? '–' : `P${slot.value}`),
                 h('dt', 'RTT'),
