@@ -1,0 +1,54 @@
+import { startEasemobBroker, type EasemobBroker } from '@coplay/testkit';
+import { expect, it } from 'vitest';
+import { easemobCredentials } from '../../auth/easemobCredentials';
+import { waitForState } from '../testing';
+import { connectionSuite, device } from './connectionSuite';
+import type { Message } from '../types';
+
+let easemob: EasemobBroker;
+const credentials = (deviceId: string) =>
+  easemobCredentials({
+    apiUrl: easemob.apiUrl,
+    appId: easemob.appId,
+    appClientId: easemob.appClientId,
+    appClientSecret: easemob.appClientSecret,
+    username: deviceId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64),
+    deviceId,
+  });
+
+connectionSuite({
+  name: 'Easemob-like broker (limits + token check)',
+  broker: 'easemob',
+  start: async () => {
+    easemob = await startEasemobBroker();
+    return { url: easemob.url, options: (id) => ({ credentials: credentials(id) }), close: () => easemob.close() };
+  },
+  extra: (_get, open) => {
+    it('what Easemob would drop silently is a typed error; a generic-profile client loses it without a word', async () => {
+      const topic = `suite/${'x'.repeat(59)}`; // 65 characters
+      const strict = open(device('strict'));
+      await waitForState(strict, 'connected');
+      await expect(strict.publish(topic, 'x', { qos: 1 })).rejects.toMatchObject({ code: 'TOPIC_TOO_LONG', details: { broker: 'easemob', limit: 64, actual: 65 } });
+      await expect(strict.publish('suite/ok', new Uint8Array(65_536))).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit: 65_535 } });
+
+      const loose = open(device('loose'), { broker: 'generic' });
+      const got: Message[] = [];
+      loose.topic('suite/#', { qos: 1 }).subscribe((m) => got.push(m));
+      await waitForState(loose, 'connected');
+      await expect(loose.publish(topic, 'lost', { qos: 1 })).resolves.toBe(true); // acknowledged...
+      await expect.poll(async () => (await loose.publish('suite/marker', 'm', { qos: 1 }), got.some((m) => m.topic === 'suite/marker')), { timeout: 10_000 }).toBe(true);
+      expect(got.some((m) => m.topic === topic)).toBe(false); // ...and dropped
+      expect(easemob.dropped.some((d) => d.topic === topic && d.reason === 'topic-too-long')).toBe(true);
+    });
+
+    it('a 64-character client id (device id of 57, with - and _, then @abc123) connects and round-trips', async () => {
+      const c = open(`${'0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'.slice(0, 55)}-_`);
+      expect(c.broker.name).toBe('easemob');
+      await waitForState(c, 'connected');
+      expect(c.clientId).toHaveLength(64);
+      const got: string[] = [];
+      c.topic('suite/self', { qos: 1 }).subscribe((m) => got.push(m.topic));
+      await expect.poll(async () => (await c.publish('suite/self', 'x', { qos: 1 }), got.length > 0), { timeout: 10_000 }).toBe(true);
+    });
+  },
+});
