@@ -45,6 +45,9 @@ export { liveTopic } from './store/liveTopic';
 export type { LiveTopic, LiveTopicOptions } from './store/liveTopic';
 export { goodbyes } from './store/goodbyes';
 export { roomKey } from './store/roomKey';
+export type { FocusSource } from './store/FocusSource';
+export { browserFocus } from './store/browserFocus';
+export type { FocusTargets } from './store/browserFocus';
 
 // Credentials
 export { createTokenCache } from './auth/createTokenCache';
