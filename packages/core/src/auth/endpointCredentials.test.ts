@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort, startTokenAuthority, type TokenAuthority } from '@coplay/testkit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTokenHandler } from '../server/createTokenHandler';
 import { toNodeHandler } from '../server/toNodeHandler';
 import { endpointCredentials } from './endpointCredentials';
@@ -108,6 +108,20 @@ describe('endpointCredentials against createTokenHandler over real HTTP', () => 
   it('an unreachable backend is TOKEN_NETWORK; a relative url outside a browser is INVALID_URL', async () => {
     const port = await freePort();
     await expect(endpointCredentials({ url: `http://127.0.0.1:${port}/t`, retry: false })()).rejects.toMatchObject({ code: 'TOKEN_NETWORK' });
-    expect(() => endpointCredentials({ url: '/api/token' })).toThrow(expect.objectContaining({ code: 'INVALID_URL' }));
+    expect(() => endpointCredentials({ url: 'http://' })).toThrow(expect.objectContaining({ code: 'INVALID_URL' }));
+    // Server rendering creates the provider with the page's relative URL; only asking for a token there fails.
+    const ssr = endpointCredentials({ url: '/api/token' });
+    await expect(ssr()).rejects.toMatchObject({ code: 'INVALID_URL' });
+  });
+
+  it('a relative url resolves against the page once there is one (created during server rendering, used after hydration)', async () => {
+    const ssr = endpointCredentials({ url: '/api/coplay-token', headers: session, retry: false });
+    vi.stubGlobal('location', { href: `${new URL(url).origin}/game?room=1` });
+    try {
+      expect(await ssr()).toMatchObject({ username: 'guest-7' });
+      expect(hits).toBe(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

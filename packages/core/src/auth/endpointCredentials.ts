@@ -83,18 +83,27 @@ function parse(res: PostJsonResponse, now: number): { credentials: Credentials; 
  * const conn = createConnection({ url: 'wss://abc123.cn1.mqtt.chat/mqtt', credentials });
  */
 export function endpointCredentials(options: EndpointCredentialsOptions): CachedCredentials {
-  let url: string;
-  try {
-    // Relative URLs resolve against the page (browsers); elsewhere they must be absolute.
-    url = new URL(options.url, globalThis.location?.href).href;
-  } catch {
-    throw new CoplayError('INVALID_URL', 'endpointCredentials: url must be absolute, or relative to the page in a browser');
-  }
+  // Relative URLs resolve against the page (browsers); elsewhere they must be absolute. Server rendering
+  // (Next.js, Nuxt) creates the provider where there is no page yet, so a relative URL is resolved when
+  // credentials are first asked for, which happens in the browser; asked for outside one, it rejects.
+  const resolve = (): string | undefined => {
+    try {
+      return new URL(options.url, globalThis.location?.href).href;
+    } catch {
+      return undefined;
+    }
+  };
+  const invalid = () =>
+    new CoplayError('INVALID_URL', 'endpointCredentials: url must be absolute, or relative to the page in a browser');
+  if (!URL.canParse(options.url, 'http://relative.invalid/')) throw invalid();
+  let url = resolve();
   const now = options.now ?? Date.now;
   return cachedCredentials({
     now,
     ...(options.refreshMarginMs === undefined ? {} : { refreshMarginMs: options.refreshMarginMs }),
     fetch: async (signal) => {
+      url ??= resolve();
+      if (url === undefined) throw invalid();
       const headers = typeof options.headers === 'function' ? await options.headers() : options.headers;
       const body = typeof options.body === 'function' ? await options.body() : options.body;
       const sentAt = now();
