@@ -35,7 +35,7 @@ export async function rawMqttLatency(url: string, count: number, rate: number, b
 }
 
 async function connected(c: Connection): Promise<void> {
-  await firstValueFrom(c.state$.pipe(filter((s) => s.status === 'connected')));
+  await firstValueFrom(c.state.value$.pipe(filter((s) => s.status === 'connected')));
 }
 
 /** coplay: connection.publish QoS 0 → connection.topic() observable on another connection. */

@@ -4,7 +4,7 @@ import { pace } from './pace';
 import { summarize, type LatencySummary } from './stats';
 
 async function connected(c: Connection): Promise<void> {
-  await firstValueFrom(c.state$.pipe(filter((s) => s.status === 'connected')));
+  await firstValueFrom(c.state.value$.pipe(filter((s) => s.status === 'connected')));
 }
 
 /**

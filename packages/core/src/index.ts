@@ -4,7 +4,7 @@ export type { CoplayErrorCode } from './errors/CoplayError';
 
 // Connection
 export { createConnection } from './connection/createConnection';
-export { backoffDelay, DEFAULT_RECONNECT } from './connection/backoffDelay';
+export { backoffDelay, DEFAULT_RECONNECT, MIN_RECONNECT_DELAY_MS } from './connection/backoffDelay';
 export { topicMatches } from './connection/topicMatches';
 export { validateFilter, validateTopic } from './connection/validateTopic';
 export { brokerProfile } from './connection/brokerProfile';
@@ -39,6 +39,8 @@ export { textCodec } from './codec/textCodec';
 export { jsonCodec } from './codec/jsonCodec';
 export { decodeFailed } from './codec/decodeFailed';
 export type { Live } from './store/Live';
+export { createLive } from './store/createLive';
+export type { LiveSource } from './store/createLive';
 export { decodeMessages } from './store/decodeMessages';
 export type { Select } from './store/decodeMessages';
 export { liveTopic } from './store/liveTopic';

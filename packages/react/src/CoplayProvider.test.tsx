@@ -82,7 +82,7 @@ describe.each(modes)('CoplayProvider in %s', (_mode, Mode) => {
     await conn.publish('after/unmount', 'x', { qos: 1 });
     expect(fx.broker.count('publish', { clientId: conn.clientId, topic: 'after/unmount' })).toBe(1);
     expect(fx.broker.count('disconnect', { clientId: conn.clientId })).toBe(0);
-    expect(conn.state.status).toBe('connected');
+    expect(conn.state.value.status).toBe('connected');
   });
 
   it('usePublish publishes on the provider connection', async () => {

@@ -35,7 +35,7 @@ describe.each(modes)('usePublish and useQueueStats in %s', (_mode, Mode) => {
     expect(fx.broker.count('publish', { clientId: conn.clientId })).toBe(1);
   });
 
-  it('surfaces bad input as a typed error, not a send', () => {
+  it('surfaces bad input as a typed error (a rejected promise), not a send', async () => {
     const conn = fx.track(createConnection(fx.options('bad', { autoConnect: false })));
     let publish!: ReturnType<typeof usePublish<unknown>>;
     function Sender() {
@@ -43,9 +43,9 @@ describe.each(modes)('usePublish and useQueueStats in %s', (_mode, Mode) => {
       return null;
     }
     render(inProvider(Mode, { connection: conn }, <Sender />));
-    expect(() => publish('game/score', 1n)).toThrow(expect.objectContaining({ code: 'INVALID_PAYLOAD' }));
-    expect(() => publish('game/+', 1)).toThrow(expect.objectContaining({ code: 'INVALID_TOPIC' }));
-    expect(conn.queueStats.depth).toBe(0);
+    await expect(publish('game/score', 1n)).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    await expect(publish('game/+', 1)).rejects.toMatchObject({ code: 'INVALID_TOPIC' });
+    expect(conn.queue.value.depth).toBe(0);
   });
 });
 

@@ -105,6 +105,6 @@ describe('provideCoplay', () => {
     expect(wrapper.text()).toBe('connected');
     wrapper.unmount();
     await conn.publish('still/open', 'x', { qos: 1 });
-    expect(conn.state.status).toBe('connected');
+    expect(conn.state.value.status).toBe('connected');
   });
 });

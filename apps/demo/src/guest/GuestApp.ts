@@ -76,7 +76,7 @@ const GuestView = defineComponent({
       unexpose = exposeDemo({
         role: 'guest',
         get connection() {
-          return connection.state.status;
+          return connection.state.value.status;
         },
         get room() {
           return status.value;

@@ -45,7 +45,7 @@ export function HostGame({ host, connection }: { host: HostRoom; connection: Con
     const unexpose = exposeDemo({
       role: 'host',
       get connection() {
-        return connection.state.status;
+        return connection.state.value.status;
       },
       get game() {
         return toSnapshot(loop.state);

@@ -1,5 +1,5 @@
-import type { Observable } from 'rxjs';
 import type { Credentials, CredentialsRequest } from '../connection/types';
+import type { Live } from '../store/Live';
 import { createTokenCache, type TokenCacheOptions, type TokenState } from './createTokenCache';
 
 /**
@@ -10,10 +10,8 @@ import { createTokenCache, type TokenCacheOptions, type TokenState } from './cre
  */
 export interface CachedCredentials {
   (request?: Partial<CredentialsRequest>): Promise<Credentials>;
-  /** Token state for UIs and logs; replays the current value. */
-  readonly state$: Observable<TokenState>;
-  /** Synchronous token state. */
-  readonly state: TokenState;
+  /** Token state for UIs and logs: `state.value` now, `state.value$` replays it and every change. */
+  readonly state: Live<TokenState>;
   /** Drops the cached credentials; the next call fetches. */
   invalidate(): void;
 }
@@ -39,8 +37,7 @@ export function cachedCredentials(options: TokenCacheOptions<Credentials>): Cach
       ...(request.signal ? { signal: request.signal } : {}),
     });
   Object.defineProperties(provider, {
-    state$: { value: cache.state$, enumerable: true },
-    state: { get: () => cache.state, enumerable: true },
+    state: { value: cache.state, enumerable: true },
     invalidate: { value: () => cache.invalidate(), enumerable: true },
   });
   return provider as CachedCredentials;

@@ -31,12 +31,12 @@ describe('createTokenCache', () => {
     const cache = createTokenCache({ fetch: f.fetch });
     const all = Promise.all(Array.from({ length: 10 }, () => cache.get()));
     expect(f.calls).toBe(1);
-    expect(cache.state.status).toBe('fetching');
+    expect(cache.state.value.status).toBe('fetching');
     f.next().resolve({ credentials: 'tok-1' });
     expect(await all).toEqual(Array(10).fill('tok-1'));
     expect(await cache.get()).toBe('tok-1');
     expect(f.calls).toBe(1);
-    expect(cache.state).toEqual({ status: 'valid' });
+    expect(cache.state.value).toEqual({ status: 'valid' });
   });
 
   it('reuses a token until the refresh margin before expiry, then fetches ahead of it', async () => {
@@ -48,7 +48,7 @@ describe('createTokenCache', () => {
       fetch: async () => ({ credentials: `tok-${++n}`, expiresAt: now + 60_000 }),
     });
     expect(await cache.get()).toBe('tok-1');
-    expect(cache.state).toEqual({ status: 'valid', expiresAt: 1_060_000 });
+    expect(cache.state.value).toEqual({ status: 'valid', expiresAt: 1_060_000 });
     now += 49_999; // 10 001 ms before expiry: still fresh
     expect(await cache.get()).toBe('tok-1');
     now += 1; // exactly margin before expiry: renew, although the old token is still valid
@@ -81,7 +81,7 @@ describe('createTokenCache', () => {
     cache.invalidate('tok-1'); // stale caller: ignored
     expect(await cache.get()).toBe('tok-2');
     cache.invalidate('tok-2');
-    expect(cache.state.status).toBe('empty');
+    expect(cache.state.value.status).toBe('empty');
     expect(await cache.get()).toBe('tok-3');
     cache.invalidate();
     expect(await cache.get()).toBe('tok-4');
@@ -101,13 +101,13 @@ describe('createTokenCache', () => {
     const f = manualFetch();
     const cache = createTokenCache({ fetch: f.fetch });
     const states: TokenState['status'][] = [];
-    cache.state$.subscribe((s) => states.push(s.status));
+    cache.state.value$.subscribe((s) => states.push(s.status));
 
     const first = cache.get();
     f.next().reject(new Error('boom'));
     const error = await first.catch((e: unknown) => e);
     expect(isCoplayError(error, 'CREDENTIALS_FAILED')).toBe(true);
-    expect(cache.state).toMatchObject({ status: 'error', error: { code: 'CREDENTIALS_FAILED' } });
+    expect(cache.state.value).toMatchObject({ status: 'error', error: { code: 'CREDENTIALS_FAILED' } });
 
     const second = cache.get();
     f.next().reject(new CoplayError('TOKEN_REFUSED', 'no', { status: 401 }));
@@ -139,7 +139,7 @@ describe('createTokenCache', () => {
     pending.reject(pending.signal.reason);
     await Promise.resolve();
     await Promise.resolve();
-    expect(cache.state.status).toBe('empty');
+    expect(cache.state.value.status).toBe('empty');
 
     // An already-aborted signal rejects at once without fetching.
     await expect(cache.get({ signal: AbortSignal.abort(new Error('gone')) })).rejects.toThrow('gone');

@@ -1,5 +1,7 @@
-import { BehaviorSubject, type Observable, type SchedulerLike } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import { CoplayError, isCoplayError } from '../errors/CoplayError';
+import { createLive } from '../store/createLive';
+import type { Live } from '../store/Live';
 
 /** The state of a cached token, for UIs and logs. */
 export type TokenState =
@@ -54,10 +56,8 @@ export interface TokenCache<T> {
    * token refused cause one renewal, not one each.
    */
   invalidate(value?: T): void;
-  /** Token state; replays the current value. */
-  readonly state$: Observable<TokenState>;
-  /** Synchronous token state. */
-  readonly state: TokenState;
+  /** Token state for UIs and logs: `state.value` now, `state.value$` replays it and every change. */
+  readonly state: Live<TokenState>;
 }
 
 interface Flight<T> {
@@ -96,7 +96,8 @@ export function createTokenCache<T>(options: TokenCacheOptions<T>): TokenCache<T
   if (!(margin >= 0)) throw new CoplayError('INVALID_OPTIONS', 'refreshMarginMs must be a number >= 0');
   const scheduler = options.scheduler;
   const now = options.now ?? (scheduler ? () => scheduler.now() : Date.now);
-  const state = new BehaviorSubject<TokenState>({ status: 'empty' });
+  const live = createLive<TokenState>({ status: 'empty' });
+  const state = { get value() { return live.live.value; }, next: (v: TokenState) => live.set(v) };
 
   let cached: { value: T; expiresAt?: number; staleAt: number } | undefined;
   let flight: Flight<T> | undefined;
@@ -196,9 +197,6 @@ export function createTokenCache<T>(options: TokenCacheOptions<T>): TokenCache<T
       cached = undefined;
       if (!flight && state.value.status === 'valid') state.next({ status: 'empty' });
     },
-    state$: state.asObservable(),
-    get state() {
-      return state.value;
-    },
+    state: live.live,
   };
 }

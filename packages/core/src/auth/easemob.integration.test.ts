@@ -51,7 +51,7 @@ function connect(provider: ConnectionOptions['credentials'], extra: Partial<Conn
   });
   conns.push(c);
   const statuses: ConnectionStatus[] = [];
-  c.state$.subscribe((s) => statuses.push(s.status));
+  c.state.value$.subscribe((s) => statuses.push(s.status));
   return { c, statuses };
 }
 
@@ -111,8 +111,8 @@ describe('Easemob credentials → MQTT, end to end', () => {
     await broker!.stop();
     await broker!.restart();
 
-    await expect.poll(() => hostConn.state.status).toBe('connected');
-    await expect.poll(() => guestConn.state.status).toBe('connected');
+    await expect.poll(() => hostConn.state.value.status).toBe('connected');
+    await expect.poll(() => guestConn.state.value.status).toBe('connected');
     expect(broker!.count('connack-refused', { clientId: 'host-dev@coplayapp', returnCode: 4 })).toBe(1);
     expect(host.calls.map((x) => x.refresh)).toEqual([false, false, true]);
     expect(authority!.counts.userToken).toBe(4); // 2 first tokens + 1 fresh each
@@ -176,7 +176,7 @@ describe('Easemob credentials → MQTT, end to end', () => {
     expect(host.calls.map((x) => x.refresh)).toEqual([false, true]);
     expect(authority!.counts).toEqual({ appToken: 2, userToken: 0 });
     expect(connects('host-dev@coplayapp')).toBe(0);
-    expect(host.inner.state).toMatchObject({ status: 'error', error: { code: 'TOKEN_REFUSED', status: 401 } });
+    expect(host.inner.state.value).toMatchObject({ status: 'error', error: { code: 'TOKEN_REFUSED', status: 401 } });
   });
 
   it('a revoked user: auth-failed after exactly one refresh; ≤ 2 user tokens and ≤ 2 CONNECTs, then silence', async () => {
@@ -195,7 +195,7 @@ describe('Easemob credentials → MQTT, end to end', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(connects('guest-dev@coplayapp')).toBe(2);
     expect(authority!.counts.userToken).toBe(2);
-    expect(guestConn.state.status).toBe('auth-failed');
+    expect(guestConn.state.value.status).toBe('auth-failed');
   });
 
   it('a user revoked mid-session: the broker refuses the reconnect, one refresh, then auth-failed', async () => {

@@ -51,8 +51,8 @@ describe('easemobCredentials against the local token authority', () => {
     expect(c).toMatchObject({ username: 'alice', clientId: 'dev1@testapp' });
     expect(typeof c.password).toBe('string');
     expect(authority.authenticate({ clientId: c.clientId!, username: c.username!, password: Buffer.from(c.password as string) })).toBe(true);
-    expect(credentials.state).toMatchObject({ status: 'valid' });
-    expect((credentials.state as { expiresAt: number }).expiresAt).toBeGreaterThan(Date.now() + 3_500_000);
+    expect(credentials.state.value).toMatchObject({ status: 'valid' });
+    expect((credentials.state.value as { expiresAt: number }).expiresAt).toBeGreaterThan(Date.now() + 3_500_000);
     expect(authority.counts).toEqual({ appToken: 1, userToken: 1 });
     const user = authority.requests.find((r) => r.endpoint === 'user-token');
     expect(user).toMatchObject({ username: 'alice', cid: 'dev1@testapp' });
@@ -117,7 +117,7 @@ describe('easemobCredentials against the local token authority', () => {
     expect(e.details).toMatchObject({ endpoint: 'app-token', code: 401 });
     expect(typeof e.details?.msg).toBe('string');
     expect(inspect(e)).not.toContain('wrong-secret-value');
-    expect(credentials.state).toMatchObject({ status: 'error', error: { code: 'TOKEN_REFUSED' } });
+    expect(credentials.state.value).toMatchObject({ status: 'error', error: { code: 'TOKEN_REFUSED' } });
     expect(authority.counts).toEqual({ appToken: 1, userToken: 0 });
   });
 
@@ -185,7 +185,7 @@ describe('easemobCredentials against the local token authority', () => {
     const p = credentials({ attempt: 1, refresh: false, signal: controller.signal });
     setTimeout(() => controller.abort(new Error('connection closed')), 20);
     await expect(p).rejects.toThrow('connection closed');
-    expect(credentials.state.status).toBe('empty');
+    expect(credentials.state.value.status).toBe('empty');
   });
 
   it('rejects bad options synchronously with typed errors', () => {

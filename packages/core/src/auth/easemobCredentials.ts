@@ -59,8 +59,8 @@ function warnIfBrowser(): void {
  * app token (cached) → user token (cached until shortly before it expires) → `{ username, password, clientId }`
  * with `clientId = deviceId@appId`.
  *
- * The result is a `CredentialsProvider` for `createConnection({ credentials })` that also has `state$` /
- * `state` (token state) and `invalidate()`. Called with `refresh: true` (the broker refused the
+ * The result is a `CredentialsProvider` for `createConnection({ credentials })` that also has `state`
+ * (token state, a `Live<TokenState>`) and `invalidate()`. Called with `refresh: true` (the broker refused the
  * last token) it drops the cached user token first. The app token is not dropped: the vendor checks it on
  * every user-token call, and a 401/403 there renews it and retries once.
  *

@@ -57,7 +57,7 @@ describe('endpointCredentials against createTokenHandler over real HTTP', () => 
     expect(await credentials({ attempt: 2, refresh: false })).toEqual(all[0]);
     expect(hits).toBe(1);
     expect(authority.counts.userToken).toBe(1);
-    expect(credentials.state).toMatchObject({ status: 'valid', expiresAt: expect.any(Number) });
+    expect(credentials.state.value).toMatchObject({ status: 'valid', expiresAt: expect.any(Number) });
     const c = all[0]!;
     expect(authority.authenticate({ clientId: c.clientId!, username: c.username!, password: Buffer.from(c.password as string) })).toBe(true);
   });
@@ -76,7 +76,7 @@ describe('endpointCredentials against createTokenHandler over real HTTP', () => 
     let now = 5_000; // a client clock far from the server's
     const credentials = endpointCredentials({ url, headers: session, now: () => now, refreshMarginMs: 60_000 });
     await credentials();
-    expect(credentials.state).toMatchObject({ status: 'valid', expiresAt: 5_000 + 3_600_000 });
+    expect(credentials.state.value).toMatchObject({ status: 'valid', expiresAt: 5_000 + 3_600_000 });
     now += 3_540_000 - 1;
     await credentials();
     expect(hits).toBe(1);
@@ -88,7 +88,7 @@ describe('endpointCredentials against createTokenHandler over real HTTP', () => 
   it('401 from the backend is TOKEN_REFUSED with the backend message', async () => {
     const credentials = endpointCredentials({ url });
     await expect(credentials()).rejects.toMatchObject({ code: 'TOKEN_REFUSED', status: 401, details: { code: 'UNAUTHORIZED', msg: 'Not authorized' } });
-    expect(credentials.state.status).toBe('error');
+    expect(credentials.state.value.status).toBe('error');
   });
 
   it('5xx is retried, then TOKEN_HTTP; wrong shapes are TOKEN_RESPONSE; a slow backend is TOKEN_TIMEOUT', async () => {

@@ -72,7 +72,7 @@ function parse(res: PostJsonResponse, now: number): { credentials: Credentials; 
  * (from `@coplay/core/server`) answers. The secret stays on the server.
  *
  * Cached and single-flight like {@link easemobCredentials}; `refresh: true` (the broker refused the
- * token) fetches a new one. The result also has `state$` / `state` and `invalidate()`.
+ * token) fetches a new one. The result also has `state` (a `Live<TokenState>`) and `invalidate()`.
  *
  * Errors: `TOKEN_REFUSED` (4xx, e.g. not logged in), `TOKEN_HTTP` (5xx/429 after retries),
  * `TOKEN_RESPONSE` (wrong shape), `TOKEN_TIMEOUT`, `TOKEN_NETWORK`; `details.code`/`details.msg` come

@@ -8,7 +8,7 @@ describe('staticCredentials', () => {
     input.password = 'changed';
     expect(await credentials({ attempt: 1, refresh: false, signal: new AbortController().signal })).toEqual({ username: 'u', password: 'p', clientId: 'c' });
     expect(await credentials({ refresh: true })).toEqual({ username: 'u', password: 'p', clientId: 'c' });
-    expect(credentials.state).toEqual({ status: 'valid' });
+    expect(credentials.state.value).toEqual({ status: 'valid' });
   });
 
   it('rejects a non-object', () => {

@@ -4,7 +4,7 @@ import { cachedCredentials, type CachedCredentials } from './cachedCredentials';
 
 /**
  * Fixed credentials (a broker with a password file, local development). Same shape as the other
- * providers (`state$`/`state`); `refresh: true` cannot produce anything new, so a refused password
+ * providers (`state`, a `Live<TokenState>`); `refresh: true` cannot produce anything new, so a refused password
  * ends in `auth-failed` after the one retry.
  *
  * @example

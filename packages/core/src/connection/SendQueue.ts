@@ -11,7 +11,10 @@ export interface QueuedMessage {
   readonly qos: QoS;
   readonly retain: boolean;
   readonly coalesceKey: string | undefined;
+  /** Scheduler time after which the message must not be sent; `Infinity`: never expires. */
   readonly expiresAt: number;
+  /** What to do if the link drops under a QoS 0 message (QoS 1/2 always go back to the queue). Default 'queue'. */
+  readonly whenOffline?: 'queue' | 'drop' | 'fail';
   resolve(sent: boolean): void;
   reject(error: CoplayError): void;
   expiry?: Subscription;
@@ -25,6 +28,9 @@ export const DEFAULT_QUEUE: ResolvedQueueOptions = {
   ttlMs: 30_000,
   overflow: 'drop-oldest',
 };
+
+/** Longest delay a JavaScript timer can hold (2^31 − 1 ms); longer TTLs are re-armed in steps. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 const EMPTY_STATS: QueueStats = { depth: 0, bytes: 0, dropped: 0, expired: 0, coalesced: 0, flushed: 0 };
 
@@ -76,6 +82,12 @@ export class SendQueue {
     }
     while (this.items.length + 1 > this.options.maxMessages || this.bytes + message.bytes > this.options.maxBytes) {
       const policy: OverflowPolicy = this.options.overflow;
+      if (policy === 'drop-oldest' && this.items.length === 0) {
+        // Nothing older to evict (maxMessages 0, or maxBytes 0): the new message is the one dropped.
+        this.bump({ coalesced, dropped: dropped + 1 });
+        message.resolve(false);
+        return;
+      }
       if (policy === 'error') {
         this.bump({ coalesced });
         message.reject(new CoplayError('QUEUE_FULL', `offline queue is full (${this.items.length} messages, ${this.bytes} bytes)`));
@@ -142,13 +154,23 @@ export class SendQueue {
     while (i > 0 && this.items[i - 1]!.seq > message.seq) i--;
     this.items.splice(i, 0, message);
     this.bytes += message.bytes;
-    const delay = Math.max(0, message.expiresAt - this.scheduler.now());
+    this.arm(message);
+  }
+
+  private arm(message: QueuedMessage): void {
+    if (message.expiresAt === Number.POSITIVE_INFINITY) return;
+    // Timers clamp delays ≥ 2^31 ms to ~0: wait in steps and re-check the deadline when one fires.
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, message.expiresAt - this.scheduler.now()));
     message.expiry = this.scheduler.schedule(() => this.expire(message), delay);
   }
 
   private expire(message: QueuedMessage): void {
     const i = this.items.indexOf(message);
     if (i < 0) return;
+    if (this.scheduler.now() < message.expiresAt) {
+      this.arm(message);
+      return;
+    }
     this.items.splice(i, 1);
     this.bytes -= message.bytes;
     message.resolve(false);

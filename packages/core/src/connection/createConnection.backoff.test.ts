@@ -42,10 +42,10 @@ async function collectDelays(scheduler: VirtualTimeScheduler, conn: Connection, 
     delays.push(s.delayMs);
     // Nothing happens before the delay is over...
     advance(scheduler, s.delayMs - 1);
-    expect(conn.state).toBe(s);
+    expect(conn.state.value).toBe(s);
     // ...and the next attempt starts exactly when it is.
     advance(scheduler, 1);
-    expect(conn.state.status).toBe('connecting');
+    expect(conn.state.value.status).toBe('connecting');
   }
   return delays;
 }
@@ -56,11 +56,11 @@ describe('reconnect backoff under virtual time', () => {
     expect(await collectDelays(scheduler, conn, 7)).toEqual([100, 200, 400, 800, 1000, 1000, 1000]);
   });
 
-  it('full jitter draws each delay from [0, capped delay]', async () => {
+  it('full jitter draws each delay from [0, capped delay], raised to the 50 ms floor', async () => {
     const draws = [0.5, 0, 0.999, 0.25];
     let i = 0;
     const { scheduler, conn } = setup(await deadUrl(), { random: () => draws[i++ % draws.length]!, reconnect: { jitter: 1 } });
-    expect(await collectDelays(scheduler, conn, 4)).toEqual([50, 200, 0, 600]);
+    expect(await collectDelays(scheduler, conn, 4)).toEqual([50, 200, 50, 600]);
   });
 
   it('gives up after maxAttempts with the last error', async () => {

@@ -54,14 +54,22 @@ describe('createConnection: bad input is a typed, synchronous error', () => {
     expect(codeOf(() => conn.topic('a', { qos: 3 as 0 }))).toBe('INVALID_OPTIONS');
   });
 
-  it('publish() rejects bad topics, payloads and options synchronously', () => {
+  it('publish() never throws: bad topics, payloads and options are rejected promises with a CoplayError', async () => {
     const conn = offline();
-    expect(codeOf(() => conn.publish('a/+', 'x'))).toBe('INVALID_TOPIC');
-    expect(codeOf(() => conn.publish('a', 42 as unknown as string))).toBe('INVALID_PAYLOAD');
-    expect(codeOf(() => conn.publish('a', { x: 1 } as unknown as string))).toBe('INVALID_PAYLOAD');
-    expect(codeOf(() => conn.publish('a', 'x', { qos: 7 as 0 }))).toBe('INVALID_OPTIONS');
-    expect(codeOf(() => conn.publish('a', 'x', { whenOffline: 'later' as 'drop' }))).toBe('INVALID_OPTIONS');
-    expect(codeOf(() => conn.publish('a', 'x', { ttlMs: -1 }))).toBe('INVALID_OPTIONS');
+    const cases: Array<[() => Promise<boolean>, string]> = [
+      [() => conn.publish('a/+', 'x'), 'INVALID_TOPIC'],
+      [() => conn.publish('a', 42 as unknown as string), 'INVALID_PAYLOAD'],
+      [() => conn.publish('a', { x: 1 } as unknown as string), 'INVALID_PAYLOAD'],
+      [() => conn.publish('a', 'x', { qos: 7 as 0 }), 'INVALID_OPTIONS'],
+      [() => conn.publish('a', 'x', { whenOffline: 'later' as 'drop' }), 'INVALID_OPTIONS'],
+      [() => conn.publish('a', 'x', { ttlMs: -1 }), 'INVALID_OPTIONS'],
+      [() => conn.publish('a', 'x', 'qos1' as never), 'INVALID_OPTIONS'],
+    ];
+    for (const [call, code] of cases) {
+      let promise: Promise<boolean> | undefined;
+      expect(() => (promise = call())).not.toThrow();
+      await expect(promise).rejects.toMatchObject({ name: 'CoplayError', code });
+    }
   });
 });
 
@@ -70,7 +78,7 @@ describe('createConnection: offline behaviour without a broker', () => {
     const conn = offline();
     await expect(conn.publish('a', 'x', { whenOffline: 'fail' })).rejects.toMatchObject({ code: 'OFFLINE' });
     await expect(conn.publish('a', 'x', { whenOffline: 'drop' })).resolves.toBe(false);
-    expect(conn.queueStats.depth).toBe(0);
+    expect(conn.queue.value.depth).toBe(0);
     await conn.close();
   });
 
@@ -79,7 +87,7 @@ describe('createConnection: offline behaviour without a broker', () => {
     const a = conn.publish('a', '1');
     const b = conn.publish('a', '2');
     await expect(conn.publish('a', '3')).rejects.toMatchObject({ code: 'QUEUE_FULL' });
-    expect(conn.queueStats.depth).toBe(2);
+    expect(conn.queue.value.depth).toBe(2);
     const closing = conn.close();
     await expect(a).rejects.toMatchObject({ code: 'CLOSED' });
     await expect(b).rejects.toMatchObject({ code: 'CLOSED' });
@@ -92,14 +100,14 @@ describe('createConnection: offline behaviour without a broker', () => {
     let stateDone = false;
     let queueDone = false;
     let topicDone = false;
-    conn.state$.subscribe({ complete: () => (stateDone = true) });
-    conn.queue$.subscribe({ complete: () => (queueDone = true) });
+    conn.state.value$.subscribe({ complete: () => (stateDone = true) });
+    conn.queue.value$.subscribe({ complete: () => (queueDone = true) });
     conn.topic('a/#').subscribe({ complete: () => (topicDone = true) });
     const first = conn.close();
     expect(conn.close()).toBe(first);
     await first;
     await expect(queued).rejects.toMatchObject({ code: 'CLOSED' });
-    expect(conn.state).toEqual({ status: 'closed' });
+    expect(conn.state.value).toEqual({ status: 'closed' });
     expect([stateDone, queueDone, topicDone]).toEqual([true, true, true]);
     await expect(conn.publish('a', 'y')).rejects.toMatchObject({ code: 'CLOSED' });
   });

@@ -33,10 +33,10 @@ describe.each(kinds)('broker outage and restart on %s', (_name, start, available
     const conn = createConnection({
       url: broker.url,
       clientId: `outage-${Math.random().toString(16).slice(2, 8)}`,
-      reconnect: { initialDelayMs: 40, maxDelayMs: 400, multiplier: 2, jitter: 0, connectTimeoutMs: 1000 },
+      reconnect: { initialDelayMs: 50, maxDelayMs: 400, multiplier: 2, jitter: 0, connectTimeoutMs: 1000 },
     });
     const states: ConnectionState[] = [];
-    conn.state$.subscribe((s) => states.push(s));
+    conn.state.value$.subscribe((s) => states.push(s));
     const received: string[] = [];
     conn.topic('outage/#', { qos: 1 }).subscribe((m) => received.push(`${m.topic}:${text(m)}`));
     await waitForState(conn, 'connected');
@@ -54,9 +54,9 @@ describe.each(kinds)('broker outage and restart on %s', (_name, start, available
       conn.publish('outage/q', '3', { qos: 1 }),
       conn.publish('outage/pad', 'pad-3', { qos: 0, coalesceKey: 'pad' }),
     ];
-    expect(conn.queueStats).toMatchObject({ depth: 5, coalesced: 2 });
+    expect(conn.queue.value).toMatchObject({ depth: 5, coalesced: 2 });
     await delay(1200);
-    expect(conn.queueStats).toMatchObject({ depth: 4, expired: 1 });
+    expect(conn.queue.value).toMatchObject({ depth: 4, expired: 1 });
     await broker.restart();
     await waitForState(conn, 'connected', 10_000);
     await expect(Promise.all(results)).resolves.toEqual([true, false, false, true, false, true, true]);
@@ -73,7 +73,7 @@ describe.each(kinds)('broker outage and restart on %s', (_name, start, available
 
     const delays = states.flatMap((s) => (s.status === 'reconnecting' ? [s.delayMs] : []));
     expect(delays.length).toBeGreaterThanOrEqual(3);
-    expect(delays.slice(0, 4)).toEqual([40, 80, 160, 320].slice(0, Math.min(4, delays.length)));
+    expect(delays.slice(0, 4)).toEqual([50, 100, 200, 400].slice(0, Math.min(4, delays.length)));
     expect(Math.max(...delays)).toBeLessThanOrEqual(400);
     await conn.close();
   });

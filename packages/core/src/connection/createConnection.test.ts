@@ -34,7 +34,7 @@ describe('createConnection against an embedded broker', () => {
     await pub.publish('room/1/out', 'not for us', { qos: 1 });
     await pub.publish('room/2/in', 'world', { qos: 1 });
     await expect.poll(() => got).toEqual(['room/1/in=hello', 'room/2/in=world']);
-    expect(sub.state.status).toBe('connected');
+    expect(sub.state.value.status).toBe('connected');
   });
 
   it('routes each message only to the observables whose filter matches', async () => {
@@ -196,11 +196,11 @@ describe('client-id takeover', () => {
     const b = open(opts);
     const kicked = await Promise.race([waitForState(a, 'kicked', 15_000), waitForState(b, 'kicked', 15_000)]);
     expect(kicked.error.code).toBe('KICKED');
-    const survivor = a.state.status === 'kicked' ? b : a;
+    const survivor = a.state.value.status === 'kicked' ? b : a;
     await waitForState(survivor, 'connected');
     const connectsBefore = broker.count('connect', { clientId: 'dup' });
     await delay(300);
     expect(broker.count('connect', { clientId: 'dup' })).toBe(connectsBefore);
-    expect(survivor.state.status).toBe('connected');
+    expect(survivor.state.value.status).toBe('connected');
   });
 });

@@ -4,7 +4,7 @@ import type { Connection, ConnectionState, ConnectionStatus } from './types';
 /** Test helper: resolves with the first state (current or future) that satisfies `predicate`. */
 export function waitForStateWhere(conn: Connection, predicate: (s: ConnectionState) => boolean, ms = 10_000): Promise<ConnectionState> {
   return firstValueFrom(
-    conn.state$.pipe(
+    conn.state.value$.pipe(
       filter(predicate),
       timeout({ first: ms, with: () => { throw new Error(`timed out waiting for a state; last was ${JSON.stringify(conn.state)}`); } }),
     ),

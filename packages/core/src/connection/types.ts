@@ -1,5 +1,6 @@
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { CoplayError } from '../errors/CoplayError';
+import type { Live } from '../store/Live';
 import type { BrokerOption, BrokerProfile } from './brokerProfile';
 
 /** Quality of service level, as in MQTT. */
@@ -15,7 +16,10 @@ export interface Credentials {
 
 /** Why the connection asks for credentials. */
 export interface CredentialsRequest {
-  /** 1 for the first CONNECT, then one more for every retry. */
+  /**
+   * 1 for the first CONNECT after a working link (or after `connect()`), then one more for every
+   * further CONNECT — a retry, a failover to the next URL, or the refresh after an auth refusal.
+   */
   attempt: number;
   /**
    * `true` after the broker refused the previous credentials (CONNACK 4/5, or MQTT 5 0x86/0x87):
@@ -32,25 +36,36 @@ export interface CredentialsRequest {
  */
 export type CredentialsProvider = (request: CredentialsRequest) => Credentials | Promise<Credentials>;
 
-/** Backoff settings for reconnects: exponential, full jitter, capped. */
+/**
+ * Backoff settings for reconnects: exponential, full jitter, capped. Every value is checked
+ * (`INVALID_OPTIONS` when of the wrong type or out of range); delays from 0 to 50 ms are raised to
+ * 50 ms, so no retry is ever sooner than that.
+ */
 export interface ReconnectOptions {
-  /** First delay before a retry. Default 500 ms. */
+  /** First delay before a retry, 0 .. 1 day (below 50 ms: 50 ms). Default 500 ms. */
   initialDelayMs?: number;
-  /** Cap for the delay. Default 30 000 ms. */
+  /** Cap for the delay, 0 .. 1 day (below 50 ms: 50 ms). Default 30 000 ms. */
   maxDelayMs?: number;
-  /** Growth per attempt. Default 2. */
+  /** Growth per attempt, 1..10. Default 2. */
   multiplier?: number;
   /**
    * 0..1: fraction of the delay that is randomised. 1 is full jitter (uniform in [0, delay]),
-   * 0 is none. Default 1.
+   * 0 is none. Default 1. A jittered delay is raised to 50 ms.
    */
   jitter?: number;
-  /** Failed attempts in a row before giving up (state `closed`). Default Infinity. */
+  /** Failed attempts in a row before giving up (state `closed`), an integer ≥ 1. Default Infinity. */
   maxAttempts?: number;
   /** A link that stayed up this long resets the backoff. Default 10 000 ms. */
   resetAfterMs?: number;
-  /** Connect timeout for one attempt. Default 10 000 ms. */
+  /** Connect timeout for one attempt, 100 ms .. 5 min. Default 10 000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * Cap for the delay during the first `earlyPhaseMs` of an outage, so play resumes within about
+   * this long after a broker comes back. 0 .. 1 day (below 50 ms: 50 ms). Default 1000 ms.
+   */
+  earlyMaxDelayMs?: number;
+  /** How long an outage counts as "early" (see `earlyMaxDelayMs`); 0 turns it off. Default 20 000 ms. */
+  earlyPhaseMs?: number;
 }
 
 /** What happens to a message when the queue is full. */
@@ -58,11 +73,11 @@ export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'error';
 
 /** Bounds of the offline send queue. */
 export interface QueueOptions {
-  /** Default 1000. */
+  /** Integer 0..1 000 000; 0 keeps nothing (every offline message meets `overflow`). Default 1000. */
   maxMessages?: number;
-  /** Default 1 MiB. */
+  /** Integer 0..1 GiB. Default 1 MiB. */
   maxBytes?: number;
-  /** Default TTL for queued messages; a message can set its own. Default 30 000 ms. */
+  /** Default TTL for queued messages (≥ 0, `Infinity` never expires); a message can set its own. Default 30 000 ms. */
   ttlMs?: number;
   /** Default 'drop-oldest'. */
   overflow?: OverflowPolicy;
@@ -95,7 +110,10 @@ export interface ConnectionOptions {
   broker?: BrokerOption;
   /** Keepalive in seconds. Default 30. A half-open link is detected within 1.5 × keepalive. */
   keepalive?: number;
-  /** Start a clean session. Default true. */
+  /**
+   * Start a clean session (default true). With `false` and a stable `clientId`, the broker keeps the
+   * subscriptions and the QoS 1/2 messages published for this client while it is away.
+   */
   clean?: boolean;
   reconnect?: ReconnectOptions;
   queue?: QueueOptions;
@@ -103,6 +121,11 @@ export interface ConnectionOptions {
   will?: WillMessage;
   /** Grace period before UNSUBSCRIBE once the last subscriber of a filter leaves. Default 250 ms. */
   unsubscribeGraceMs?: number;
+  /**
+   * How long `close()` waits for the acknowledgements of QoS 1/2 messages already sent (0..60 000 ms,
+   * default 1000). Then the unacknowledged ones are rejected with `CLOSED` and the socket is destroyed.
+   */
+  closeTimeoutMs?: number;
   /** Connect right away (default) or wait for {@link Connection.connect}. */
   autoConnect?: boolean;
   /** Scheduler for every timer coplay owns (backoff, TTL, grace). Tests inject a virtual one. */
@@ -176,14 +199,16 @@ export interface QueueStats {
 
 /** An MQTT connection with reconnect, ref-counted subscriptions and an offline queue. */
 export interface Connection {
-  /** Current state; replays the latest value to new subscribers. */
-  readonly state$: Observable<ConnectionState>;
-  /** Synchronous current state. */
-  readonly state: ConnectionState;
-  /** Offline queue statistics; replays the latest value. */
-  readonly queue$: Observable<QueueStats>;
-  /** Synchronous queue statistics. */
-  readonly queueStats: QueueStats;
+  /** Lifecycle state: `state.value` now, `state.value$` replays it and every change. */
+  readonly state: Live<ConnectionState>;
+  /** Offline queue statistics: `queue.value` now, `queue.value$` replays it and every change. */
+  readonly queue: Live<QueueStats>;
+  /**
+   * Errors that have nowhere else to go and do not end the connection: every link loss or failed
+   * attempt (also shown in `state`), credential failures, and acknowledgements a `close()` gave up
+   * waiting for. Hot: no replay. Completes on `close()`.
+   */
+  readonly errors$: Observable<CoplayError>;
   /** The client id in use (after a credentials source may have changed it). */
   readonly clientId: string;
   /** The broker profile everything is checked against (resolved from `options.broker` and the URL). */
@@ -192,21 +217,30 @@ export interface Connection {
    * Messages for an MQTT filter (`+`, `#` wildcards). Cold and ref-counted: the first subscriber
    * sends SUBSCRIBE, later ones share it, the last one leaving sends UNSUBSCRIBE after a grace
    * period. Live filters are subscribed again after every reconnect.
-   * @throws CoplayError `INVALID_FILTER` synchronously for a malformed filter.
+   * Subscribing after `close()` fails with `CLOSED`.
+   * @throws CoplayError `INVALID_FILTER` / `INVALID_OPTIONS` synchronously for a malformed filter or QoS.
    */
-  topic(filter: string, options?: TopicOptions): Observable<Message>;
+  topic(filter: string, options?: TopicOptions | null): Observable<Message>;
   /**
    * Publish. Resolves `true` once written (QoS 0) or acknowledged (QoS 1/2), `false` if dropped
-   * by `whenOffline: 'drop'` or by overflow. Rejects with a {@link CoplayError}.
-   * @throws CoplayError `INVALID_TOPIC` / `INVALID_PAYLOAD` synchronously for bad input.
+   * by `whenOffline: 'drop'`, by overflow, coalescing or expiry. Never throws: bad input and every
+   * other failure reject with a {@link CoplayError} (`INVALID_TOPIC`, `INVALID_PAYLOAD`,
+   * `INVALID_OPTIONS`, `OFFLINE`, `QUEUE_FULL`, `CLOSED`, `PUBLISH_FAILED`).
+   *
+   * A QoS 1/2 message whose link drops before its acknowledgement goes back into the queue in its
+   * original place and is sent again after the next CONNACK (at least once: the receiver may see it twice).
    */
-  publish(topic: string, payload: string | Uint8Array, options?: PublishOptions): Promise<boolean>;
+  publish(topic: string, payload: string | Uint8Array, options?: PublishOptions | null): Promise<boolean>;
   /** Sets the last will used from the next CONNECT on. */
   setWill(will: WillMessage | undefined): void;
   /** Starts connecting (only needed with `autoConnect: false`, or to retry after `auth-failed`/`kicked`). */
   connect(): void;
   /** Drops the current link and reconnects now (fresh credentials, new will). */
   reconnect(): void;
-  /** Ends the socket, completes every observable, rejects queued publishes with `CLOSED`. Idempotent. */
+  /**
+   * Rejects queued publishes with `CLOSED`, waits up to `closeTimeoutMs` for the acknowledgements of
+   * messages already sent (each then resolves `true`, or rejects with `CLOSED`), sends DISCONNECT,
+   * and completes every observable. Always resolves, even if the broker never answers. Idempotent.
+   */
   close(): Promise<void>;
 }

@@ -364,7 +364,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
   const presence: HostPresence = { v: ROOM_PROTOCOL_VERSION, admission: o.admission, maxPlayers: o.maxPlayers };
   let wasConnected = false;
   subscriptions.push(
-    connection.state$.subscribe((s) => {
+    connection.state.value$.subscribe((s) => {
       const connected = s.status === 'connected';
       if (connected && !wasConnected) {
         // After the connection re-subscribed on this CONNACK, so guests' joins find us listening.

@@ -237,7 +237,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   // --- connection lifecycle
   let firstLink = true;
   subscriptions.push(
-    connection.state$.subscribe((s) => {
+    connection.state.value$.subscribe((s) => {
       if (ended) return;
       if (s.status === 'closed') {
         end({ status: 'closed' });

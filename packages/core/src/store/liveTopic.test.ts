@@ -23,7 +23,7 @@ afterAll(() => broker.close());
 async function connected(name: string): Promise<Connection> {
   const conn = createConnection({ url: broker.url, clientId: `${name}-${++n}`, unsubscribeGraceMs: 20 });
   open.push(conn);
-  await firstValueFrom(conn.state$.pipe(where((s) => s.status === 'connected')));
+  await firstValueFrom(conn.state.value$.pipe(where((s) => s.status === 'connected')));
   return conn;
 }
 
