@@ -13,7 +13,7 @@ export async function connectedConnection(
 ): Promise<Connection> {
   const conn = createConnection(options);
   try {
-    await firstMatch<ConnectionState>(conn.state$, (s) => s.status === 'connected', timeoutMs, `connection ${conn.clientId} to ${String(options.url)}`);
+    await firstMatch<ConnectionState>(conn.state.value$, (s) => s.status === 'connected', timeoutMs, `connection ${conn.clientId} to ${String(options.url)}`);
   } catch (e) {
     await conn.close();
     throw e;
