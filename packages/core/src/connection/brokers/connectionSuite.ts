@@ -160,7 +160,7 @@ export function connectionSuite(target: SuiteTarget): void {
           expect.objectContaining({ code: 'PROTOCOL_NOT_SUPPORTED' }),
         );
       }
-      expect(c.state.status).toBe('connected');
+      expect(c.state.value.status).toBe('connected');
     });
 
     target.extra?.(() => broker, open);

@@ -13,7 +13,7 @@ describe.skipIf(!requireTool('nats-server').available)('nats-server', () => {
         const c = open(device('nats-dot'));
         await waitForState(c, 'connected');
         await expect(c.publish('suite/a.b', 'x', { qos: 1 })).rejects.toMatchObject({ code: 'INVALID_TOPIC', details: { broker: 'nats' } });
-        expect(c.state.status).toBe('connected');
+        expect(c.state.value.status).toBe('connected');
         const loose = open(device('nats-loose'), { broker: 'generic' });
         await waitForState(loose, 'connected');
         void loose.publish('suite/a.b', 'x', { qos: 1 }).catch(() => {});
