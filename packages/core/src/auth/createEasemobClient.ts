@@ -31,8 +31,8 @@ export interface EasemobUserToken {
 /** Asks Easemob for user tokens, caching one app token for all of them. */
 export interface EasemobClient {
   /**
-   * App token (cached, single-flight) → user token. A 401/403 on the user-token call renews the
-   * app token and retries once.
+   * App token (cached, single-flight) → user token. A 403 on the user-token call (an app token
+   * Easemob no longer accepts) renews the app token and retries once; a 401 is `TOKEN_REFUSED`.
    */
   userToken(request: { username: string; cid: string; ttlSeconds: number; signal?: AbortSignal }): Promise<EasemobUserToken>;
   /** The app token cache (state for logs; `invalidate()` to force a new app token). */
@@ -52,22 +52,26 @@ function vendorFields(data: unknown): { code?: unknown; msg?: string; body?: Rec
   };
 }
 
-function fail(code: CoplayErrorCode, endpoint: Endpoint, res: PostJsonResponse, what: string, vendor: { code?: unknown; msg?: string }) {
-  const msg = vendor.msg;
+function fail(code: CoplayErrorCode, endpoint: Endpoint, res: PostJsonResponse, what: string, vendor: { code?: unknown; msg?: string }, secret: string) {
+  // A vendor may echo what it was sent: the secret never goes into a message or its details.
+  const msg = vendor.msg === undefined || secret === '' ? vendor.msg : vendor.msg.split(secret).join('***');
   return new CoplayError(code, `Easemob ${endpoint}: ${what}${msg ? ` (${msg})` : ''}`, {
     status: res.status,
     details: { endpoint, ...(vendor.code === undefined ? {} : { code: vendor.code }), ...(msg === undefined ? {} : { msg }) },
   });
 }
 
-/** 401/403 (HTTP or vendor `code`) on the user-token call means the app token is no longer accepted. */
+/**
+ * 403 (HTTP or vendor `code`) on the user-token call is Easemob's answer for an app token it no longer
+ * accepts (its server SDK renews only then). A 401 refuses the user: renewing the app token shared by
+ * every user would not help and would cost a token per refused user.
+ */
 function appTokenRejected(res: PostJsonResponse): boolean {
-  const code = Number(vendorFields(res.data).code);
-  return res.status === 401 || res.status === 403 || code === 401 || code === 403;
+  return res.status === 403 || Number(vendorFields(res.data).code) === 403;
 }
 
 /** Maps a vendor answer to `{ access_token, expires_in }` or a typed error. */
-function parseToken(res: PostJsonResponse, endpoint: Endpoint): { accessToken: string; expiresIn?: number } {
+function parseToken(res: PostJsonResponse, endpoint: Endpoint, secret: string): { accessToken: string; expiresIn?: number } {
   const vendor = vendorFields(res.data);
   const overloaded = (s: number) => s >= 500 || s === 429;
   if (res.status < 200 || res.status >= 300) {
@@ -84,7 +88,7 @@ function parseToken(res: PostJsonResponse, endpoint: Endpoint): { accessToken: s
   return Number.isFinite(expiresIn) && expiresIn > 0 ? { accessToken, expiresIn } : { accessToken };
 
   function thrower(code: CoplayErrorCode, what: string): never {
-    throw fail(code, endpoint, res, what, vendor);
+    throw fail(code, endpoint, res, what, vendor, secret);
   }
 }
 
@@ -128,8 +132,8 @@ export function createEasemobClient(options: EasemobClientOptions): EasemobClien
         json: { appClientId: options.appClientId, appClientSecret: options.appClientSecret },
         signal,
       });
-      const { accessToken, expiresIn } = parseToken(res, 'app-token');
-      // Without an expiry the token is kept until the vendor refuses it (401/403 → renewed).
+      const { accessToken, expiresIn } = parseToken(res, 'app-token', options.appClientSecret);
+      // Without an expiry the token is kept until the vendor refuses it (403 → renewed).
       return expiresIn === undefined ? { credentials: accessToken } : { credentials: accessToken, expiresAt: sentAt + expiresIn * 1000 };
     },
   });
@@ -158,7 +162,7 @@ export function createEasemobClient(options: EasemobClientOptions): EasemobClien
         app = await appToken.get(signalOpt);
         res = await requestUserToken(app, request);
       }
-      const { accessToken, expiresIn } = parseToken(res, 'user-token');
+      const { accessToken, expiresIn } = parseToken(res, 'user-token', options.appClientSecret);
       const seconds = expiresIn ?? request.ttlSeconds;
       // Counted from before the request, so network time never makes the token look fresher than it is.
       return { token: accessToken, expiresInSeconds: seconds, expiresAt: sentAt + seconds * 1000 };

@@ -121,6 +121,30 @@ describe('easemobCredentials against the local token authority', () => {
     expect(authority.counts).toEqual({ appToken: 1, userToken: 0 });
   });
 
+  it('a vendor that echoes the app secret in its msg: the error carries it nowhere (issue 9, finding 9)', async () => {
+    authority.failNext({ endpoint: 'app-token', status: 401, body: { code: 401, msg: `bad appClientSecret ${APP.appClientSecret}` } });
+    const e = await failure(make()());
+    expect(e).toMatchObject({ code: 'TOKEN_REFUSED', status: 401 });
+    expect(e.message).toContain('bad appClientSecret ***');
+    authority.failNext({ endpoint: 'user-token', status: 200, body: { code: 500, msg: `echo ${APP.appClientSecret}${APP.appClientSecret}` } });
+    const again = await failure(make()());
+    expect(again.details).toMatchObject({ msg: 'echo ******' });
+  });
+
+  it('a 401 on the user-token call is a refusal of the user, not of the app token: no new app token (issue 9, finding 10)', async () => {
+    const credentials = make();
+    await credentials();
+    authority.resetCounts();
+    authority.failNext({ endpoint: 'user-token', status: 401, body: { code: 401, msg: 'user not allowed' } });
+    const e = await failure(credentials({ refresh: true }));
+    expect(e).toMatchObject({ code: 'TOKEN_REFUSED', status: 401 });
+    expect(authority.counts).toEqual({ appToken: 0, userToken: 1 });
+    // Only 403 — what Easemob answers for an expired app token — renews it.
+    authority.failNext({ endpoint: 'user-token', status: 403, body: { code: 403, msg: 'token expired' } });
+    await expect(credentials({ refresh: true })).resolves.toMatchObject({ username: 'alice' });
+    expect(authority.counts).toEqual({ appToken: 1, userToken: 3 });
+  });
+
   it('a non-200 code in an HTTP 200 answer is a typed error carrying code and msg', async () => {
     authority.failNext({ endpoint: 'app-token', body: { code: 400, msg: 'app disabled' } });
     const refused = await failure(make()());

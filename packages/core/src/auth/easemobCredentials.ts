@@ -62,7 +62,8 @@ function warnIfBrowser(): void {
  * The result is a `CredentialsProvider` for `createConnection({ credentials })` that also has `state`
  * (token state, a `Live<TokenState>`) and `invalidate()`. Called with `refresh: true` (the broker refused the
  * last token) it drops the cached user token first. The app token is not dropped: the vendor checks it on
- * every user-token call, and a 401/403 there renews it and retries once.
+ * every user-token call, and a 403 there (an expired app token) renews it and retries once; a 401 is
+ * `TOKEN_REFUSED` and leaves the app token alone.
  *
  * Errors are {@link CoplayError}s: `TOKEN_REFUSED` (4xx or a non-200 `code`, e.g. a wrong secret),
  * `TOKEN_HTTP` (5xx after retries), `TOKEN_RESPONSE` (not JSON, no `access_token`), `TOKEN_TIMEOUT`,
