@@ -44,6 +44,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   const registry = new SubscriptionRegistry(scheduler, o.unsubscribeGraceMs);
 
   let clientId = o.clientId ?? randomClientId();
+  /** Becomes 4 after the broker refused MQTT 5 with `protocolFallback` on. */
+  let version = o.version;
   let will = o.will;
   let link: Link | undefined;
   let policy = INITIAL_POLICY_STATE;
@@ -123,7 +125,7 @@ export function createConnection(options: ConnectionOptions): Connection {
       {
         server,
         clientId,
-        version: o.version,
+        version,
         keepalive: o.keepalive,
         clean: o.clean,
         connectTimeoutMs: o.reconnect.connectTimeoutMs,
@@ -169,6 +171,13 @@ export function createConnection(options: ConnectionOptions): Connection {
     requeueInFlight();
     report(info.reason);
     if (isTerminal()) return;
+    if (info.reason.code === 'PROTOCOL_NOT_SUPPORTED' && version === 5 && o.protocolFallback && info.connectedAt === undefined) {
+      // Opt-in: the broker speaks 3.1.1 only. Try again at once on the same server with 3.1.1, and stay there.
+      version = 4;
+      policy = { ...policy, attempts: policy.attempts + 1 };
+      run({ type: 'attempt', delayMs: 0, attempt: policy.attempts, serverIndex: policy.serverIndex, refresh: policy.refresh });
+      return;
+    }
     dispatch({
       type: 'down',
       reason: info.reason,
@@ -230,7 +239,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   function publish(topicName: string, payload: string | Uint8Array, publishOptions?: PublishOptions | null): Promise<boolean> {
     let p;
     try {
-      p = validatePublish(topicName, payload, publishOptions, o.version, o.profile);
+      p = validatePublish(topicName, payload, publishOptions, version, o.profile);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -274,6 +283,8 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (closed) return;
     const s = state.live.value.status;
     if (s === 'connecting' || s === 'connected' || s === 'reconnecting') return;
+    // Leave a final state (auth-failed, kicked, closed by a refusal or maxAttempts), or attempt() would stop at once.
+    if (isTerminal()) state.set({ status: 'idle' });
     dispatch({ type: 'start' });
   }
 
@@ -333,6 +344,9 @@ export function createConnection(options: ConnectionOptions): Connection {
       return clientId;
     },
     broker: o.profile,
+    get protocolVersion() {
+      return version;
+    },
     topic,
     publish,
     setWill(next: WillMessage | undefined) {

@@ -6,6 +6,13 @@ import type { Credentials, Message, QoS, WillMessage } from './types';
 /** CONNACK codes meaning "your credentials are wrong": 3.1.1 codes 4 and 5, MQTT 5 0x86 and 0x87. */
 const AUTH_CODES_V4 = new Set([4, 5]);
 const AUTH_CODES_V5 = new Set([0x86, 0x87]);
+/**
+ * CONNACK refusals no retry can cure: the broker does not speak this protocol version (3.1.1 code 1; MQTT 5
+ * 0x84, or a 3.1.1-only broker answering an MQTT 5 CONNECT with code 1), or it rejects the client id
+ * (3.1.1 code 2, MQTT 5 0x85).
+ */
+const PROTOCOL_CODES = new Set([1, 0x84]);
+const CLIENT_ID_CODES = new Set([2, 0x85]);
 /** MQTT 5 DISCONNECT reason: another client connected with this client id. */
 const SESSION_TAKEN_OVER = 0x8e;
 
@@ -60,6 +67,15 @@ export function toCoplayError(err: unknown, version: 4 | 5): CoplayError {
   const rc = typeof e?.code === 'number' ? e.code : undefined;
   if (rc !== undefined && (version === 5 ? AUTH_CODES_V5 : AUTH_CODES_V4).has(rc)) {
     return new CoplayError('AUTH_REFUSED', `broker refused the credentials: ${message}`, { cause: err, details: { reasonCode: rc } });
+  }
+  if (rc !== undefined && PROTOCOL_CODES.has(rc)) {
+    return new CoplayError('PROTOCOL_NOT_SUPPORTED', `broker refused MQTT ${version === 5 ? '5' : '3.1.1'}: ${message}`, {
+      cause: err,
+      details: { reasonCode: rc, protocolVersion: version, permanent: true },
+    });
+  }
+  if (rc !== undefined && CLIENT_ID_CODES.has(rc)) {
+    return new CoplayError('INVALID_CLIENT_ID', `broker rejected the client id: ${message}`, { cause: err, details: { reasonCode: rc, permanent: true } });
   }
   if (/keepalive timeout/i.test(message)) {
     return new CoplayError('KEEPALIVE_TIMEOUT', 'no answer from the broker within 1.5 × keepalive (half-open link)', { cause: err });

@@ -106,3 +106,26 @@ describe('reconnectPolicy', () => {
     );
   });
 });
+
+describe('reconnectPolicy: permanent refusals (brokers, issue 10)', () => {
+  const permanent = new CoplayError('PROTOCOL_NOT_SUPPORTED', 'unacceptable protocol version', { details: { reasonCode: 1, permanent: true } });
+
+  it('a CONNACK refusal marked permanent gives up at once (closed), even with servers left to try', () => {
+    const { state, effects } = run([{ type: 'start' }, down(0, { reason: permanent })], { retry, servers: 3 });
+    expect(state.stopped).toBe(true);
+    expect(effects[1]).toEqual([
+      { type: 'state', state: { status: 'closed', error: permanent } },
+      { type: 'give-up', error: permanent },
+    ]);
+  });
+
+  it('any other failure before CONNACK is retried, whatever its code', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('CONNECT_FAILED', 'CONNECTION_LOST', 'KEEPALIVE_TIMEOUT') as fc.Arbitrary<'CONNECT_FAILED'>, (code) => {
+        const { state, effects } = run([{ type: 'start' }, down(0, { reason: new CoplayError(code, 'x', { details: { reasonCode: 3 } }) })]);
+        expect(state.stopped).toBe(false);
+        expect(attemptOf(effects[1]!)).toBeDefined();
+      }),
+    );
+  });
+});

@@ -116,6 +116,8 @@ export function reconnectPolicy(
           error: new CoplayError('KICKED', `the broker closed the link ${shortLinks} times right after connecting: another client probably uses this client id`),
         });
       }
+      // A refusal no retry can cure (unsupported protocol version, rejected client id) ends the connection.
+      if (!wasUp && event.reason.details?.permanent === true) return giveUp(s, { status: 'closed', error: event.reason });
       if (event.reason.code === 'AUTH_REFUSED') {
         // First refusal: the token may just have expired. Ask for a fresh one, once, right away.
         if (!s.refresh) return attempt(s, 0, { refresh: true, failures: s.failures + 1 });

@@ -102,6 +102,12 @@ export interface ConnectionOptions {
   /** 4 (MQTT 3.1.1, default) or 5. */
   protocolVersion?: 4 | 5;
   /**
+   * With `protocolVersion: 5`: when the broker answers "unacceptable protocol version" (Aedes, NATS), connect
+   * again at once with MQTT 3.1.1 and keep using it; also start on 3.1.1 when the broker profile has no MQTT 5.
+   * Off by default: the refusal then ends the connection with `PROTOCOL_NOT_SUPPORTED` (state `closed`).
+   */
+  protocolFallback?: boolean;
+  /**
    * The broker's limits: a built-in profile name (`'easemob'`, `'mosquitto'`, `'emqx'`, `'nats'`,
    * `'rabbitmq'`, `'aedes'`, `'generic'`), a custom profile, or `{ extends: 'mosquitto', name, ...overrides }`.
    * Topics, filters, payloads, QoS, retain, wills, the client id and `protocolVersion` are checked against it
@@ -213,6 +219,8 @@ export interface Connection {
   readonly clientId: string;
   /** The broker profile everything is checked against (resolved from `options.broker` and the URL). */
   readonly broker: BrokerProfile;
+  /** The MQTT version of the next (or current) CONNECT: 4 after a `protocolFallback`, else `options.protocolVersion`. */
+  readonly protocolVersion: 4 | 5;
   /**
    * Messages for an MQTT filter (`+`, `#` wildcards). Cold and ref-counted: the first subscriber
    * sends SUBSCRIBE, later ones share it, the last one leaving sends UNSUBSCRIBE after a grace

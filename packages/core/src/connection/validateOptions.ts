@@ -22,6 +22,8 @@ export interface ResolvedConnectionOptions {
   readonly profile: BrokerProfile;
   readonly clientId: string | undefined;
   readonly version: 4 | 5;
+  /** Fall back from MQTT 5 to 3.1.1 when the broker refuses 5. */
+  readonly protocolFallback: boolean;
   readonly keepalive: number;
   readonly clean: boolean;
   readonly reconnect: ResolvedReconnectOptions;
@@ -167,8 +169,9 @@ export function validateOptions(options: ConnectionOptions): ResolvedConnectionO
     }
     clientId = o.clientId;
   }
-  const version = given(o.protocolVersion) ? o.protocolVersion : 4;
-  if (version !== 4 && version !== 5) bad(`options.protocolVersion must be 4 or 5, got ${describe(version)}`);
+  const askedVersion = given(o.protocolVersion) ? o.protocolVersion : 4;
+  if (askedVersion !== 4 && askedVersion !== 5) bad(`options.protocolVersion must be 4 or 5, got ${describe(askedVersion)}`);
+  let version = askedVersion as 4 | 5;
   const creds = o.credentials;
   if (given(creds) && typeof creds !== 'function' && typeof creds !== 'object') {
     bad('options.credentials must be a function or an object');
@@ -181,6 +184,9 @@ export function validateOptions(options: ConnectionOptions): ResolvedConnectionO
   }
   const profile = brokerProfile(o.broker as BrokerOption | undefined, urls);
   if (given(o.will)) validateWill(o.will, profile);
+  const protocolFallback = booleanOr(o.protocolFallback, 'options.protocolFallback', false);
+  // A profile without MQTT 5 plus an allowed fallback: start on 3.1.1 rather than be refused once.
+  if (version === 5 && protocolFallback && !profile.protocolVersions.includes(5)) version = 4;
   const brokerError =
     (clientId !== undefined ? brokerViolation(profile, { clientId }) : undefined) ?? brokerViolation(profile, { protocolVersion: version });
   if (brokerError) throw brokerError;
@@ -195,6 +201,7 @@ export function validateOptions(options: ConnectionOptions): ResolvedConnectionO
     profile,
     clientId,
     version,
+    protocolFallback,
     keepalive: numberIn(o.keepalive, 'options.keepalive', 0, 65535, 30, true),
     clean: booleanOr(o.clean, 'options.clean', true),
     reconnect: validateReconnect(o.reconnect),

@@ -19,6 +19,15 @@ describe.skipIf(!requireTool('nats-server').available)('nats-server', () => {
         void loose.publish('suite/a.b', 'x', { qos: 1 }).catch(() => {});
         await waitForState(loose, 'reconnecting');
       });
+
+      it('MQTT 5 without the profile: NATS refuses it and the connection ends with PROTOCOL_NOT_SUPPORTED; protocolFallback connects on 3.1.1', async () => {
+        const refused = open(device('nats-v5'), { broker: 'generic', protocolVersion: 5 });
+        const s = await waitForState(refused, 'closed');
+        expect(s.error).toMatchObject({ code: 'PROTOCOL_NOT_SUPPORTED' });
+        const fallback = open(device('nats-v5-fallback'), { broker: 'generic', protocolVersion: 5, protocolFallback: true });
+        await waitForState(fallback, 'connected');
+        expect(fallback.protocolVersion).toBe(4);
+      });
     },
   });
 });
