@@ -87,11 +87,15 @@ describe.skipIf(!browserTool.available)('demo in a real browser', () => {
     const host = await open(urls.hostUrl, 'host');
     await expect.poll(() => text(host, 'connection-state'), { timeout: 20_000 }).toBe('connected');
     await expect.poll(() => testId(host, 'share-qr').count(), { timeout: 10_000 }).toBe(1);
-    expect(await testId(host, 'share-link').inputValue()).toBe(urls.guestUrl);
+    // The share link (and its QR code) carry the invite in the fragment: the room and the host's key.
+    const shared = await testId(host, 'share-link').inputValue();
+    expect(shared).toMatch(new RegExp(`^${urls.guestUrl.replace(/[.?]/g, '\\$&')}#r=\\w+&k=[\\w-]{87}$`));
 
-    const guest = await open(urls.guestUrl, 'guest');
+    const guest = await open(shared, 'guest');
     await expect.poll(() => text(guest, 'connection-state'), { timeout: 20_000 }).toBe('connected');
     await expect.poll(() => text(guest, 'slot'), { timeout: 20_000 }).toBe('P2');
+    expect(await text(guest, 'host-verified')).toBe('verified ✓');
+    expect(await testId(guest, 'host-trust').count()).toBe(0);
     await expect.poll(() => text(host, 'player-status-2'), { timeout: 20_000 }).toBe('playing');
     await expect.poll(() => text(guest, 'rtt'), { timeout: 20_000 }).toMatch(/^\d+ ms$/);
     await expect.poll(() => text(host, 'player-rtt-2'), { timeout: 20_000 }).toMatch(/^\d+ ms$/);
@@ -155,7 +159,12 @@ describe.skipIf(!browserTool.available)('demo in a real browser', () => {
     const room = `kick${Date.now().toString(36)}`;
     const host = await open(urls.hostUrl.replace(/room=\w+/, `room=${room}`), 'kick-host');
     await expect.poll(() => text(host, 'connection-state'), { timeout: 20_000 }).toBe('connected');
-    const guest = await open(urls.guestUrl.replace(/room=\w+/, `room=${room}`), 'kick-guest');
+    await expect.poll(() => testId(host, 'share-link').count(), { timeout: 20_000 }).toBe(1);
+    // A link without the invite cannot verify the host, and the page says so.
+    const bare = await open(urls.guestUrl.replace(/room=\w+/, `room=${room}`), 'bare-guest');
+    await expect.poll(() => testId(bare, 'host-trust').getAttribute('data-trust'), { timeout: 20_000 }).toBe('unverified');
+    await bare.close();
+    const guest = await open(await testId(host, 'share-link').inputValue(), 'kick-guest');
     await expect.poll(() => text(host, 'player-status-2'), { timeout: 20_000 }).toBe('playing');
     await expect.poll(() => testId(guest, 'room-status').getAttribute('data-status'), { timeout: 20_000 }).toBe('playing');
 

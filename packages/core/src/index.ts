@@ -70,7 +70,7 @@ export type { ControllerState, ButtonName } from './input/ControllerState';
 export { encodeFrame } from './input/encodeFrame';
 export type { FrameInput } from './input/encodeFrame';
 export { decodeFrame } from './input/decodeFrame';
-export { FRAME_BYTES, FRAME_VERSION } from './input/frameFormat';
+export { FRAME_BYTES, FRAME_TAG_BYTES, FRAME_VERSION } from './input/frameFormat';
 export type { Frame, DecodeResult, FrameErrorReason } from './input/frameFormat';
 export type { InputSource } from './input/InputSource';
 export { sampleInput } from './input/sampleInput';
@@ -88,9 +88,11 @@ export { hostRoom } from './room/hostRoom';
 export { joinRoom } from './room/joinRoom';
 export { guestWill } from './room/guestWill';
 export { hostWill } from './room/hostWill';
-export { roomTopics, ROOM_PROTOCOL_VERSION } from './room/roomTopics';
-export type { RoomTopics } from './room/roomTopics';
+export { roomTopics, ROOM_PROTOCOL_VERSION, LINK_ID_LENGTH, maxRoomIdLength, checkRoomFits } from './room/roomTopics';
+export type { RoomTopics, RoomTopicLimits } from './room/roomTopics';
 export { validateId, MAX_ID_LENGTH } from './room/validateId';
+export { formatInvite, parseInvite } from './room/invite';
+export type { RoomInvite } from './room/invite';
 export { compareSeq } from './room/compareSeq';
 export type { SeqOrder } from './room/compareSeq';
 export { ALL_PERMISSIONS, NO_PERMISSIONS, applyPermissions } from './room/Permissions';
@@ -99,9 +101,12 @@ export type {
   AttachOptions,
   GuestRoom,
   GuestRoomOptions,
+  GuestStats,
   GuestStatus,
   HostRoom,
   HostRoomOptions,
+  HostStatus,
+  HostTrust,
   PendingGuest,
   PlayerInfo,
   RoomStats,

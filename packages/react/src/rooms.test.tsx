@@ -2,14 +2,13 @@ import { createConnection, hostRoom, joinRoom, NEUTRAL } from '@coplay/core';
 import { waitForGuestStatus } from '@coplay/testkit';
 import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { act, cleanup, render, waitFor } from '@testing-library/react';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { inProvider, modes, text } from './testing';
 import { useGuestRoom } from './useGuestRoom';
 import { useHostRoom } from './useHostRoom';
 import { usePlayers } from './usePlayers';
 import { useRemoteInput } from './useRemoteInput';
-import { livePair } from './livePair';
 import { useLive } from './useLive';
 
 const fx = useBrokerFixture({ createConnection, unmount: cleanup });
@@ -17,14 +16,14 @@ let rooms = 0;
 
 /** Retained publishes of the room's host presence (an empty payload clears it). */
 const hostPresence = (clientId: string, room: string) =>
-  fx.broker.events.filter((e) => e.type === 'publish' && e.clientId === clientId && e.topic === `coplay/${room}/host`);
+  fx.broker.events.filter((e) => e.type === 'publish' && e.clientId === clientId && e.topic === `cp/${room}/h`);
 
 describe.each(modes)('room hooks in %s', (_mode, Mode) => {
   it('useHostRoom + usePlayers + useRemoteInput: one room, a guest plays, closed on unmount', async () => {
     const hostConn = await fx.connect('host');
     const room = `react-host-${++rooms}`;
     function Host() {
-      const host = useHostRoom({ room, maxPlayers: 2 });
+      const host = useHostRoom({ room, secure: false, maxPlayers: 2 });
       const players = usePlayers(host);
       const p2 = useRemoteInput(host, 2);
       if (!host) return <p data-testid="host">none</p>;
@@ -33,8 +32,8 @@ describe.each(modes)('room hooks in %s', (_mode, Mode) => {
     const view = render(inProvider(Mode, { connection: hostConn }, <Host />));
     await waitFor(() => expect(text('host')).toBe('|0'));
 
-    const guest = joinRoom(await fx.connect('guest'), { room, name: 'ana', browserEvents: false });
-    fx.defer(() => guest.leave());
+    const guest = joinRoom(await fx.connect('guest'), { room, secure: false, name: 'ana', browserEvents: false });
+    fx.defer(() => guest.close());
     await waitForGuestStatus(guest, 'playing');
     guest.send({ ...NEUTRAL, buttons: 0b101 });
     await waitFor(() => expect(text('host')).toBe('2:ana:playing|5'));
@@ -54,13 +53,13 @@ describe.each(modes)('room hooks in %s', (_mode, Mode) => {
     function Host() {
       const [room, set] = useState(a);
       setRoom = set;
-      const host = useHostRoom({ room });
+      const host = useHostRoom({ room, secure: false });
       return <p data-testid="room">{host?.room ?? 'none'}</p>;
     }
     render(inProvider(Mode, { connection: hostConn }, <Host />));
     await waitFor(() => expect(text('room')).toBe(a));
-    const guest = joinRoom(await fx.connect('guest2'), { room: a, browserEvents: false });
-    fx.defer(() => guest.leave());
+    const guest = joinRoom(await fx.connect('guest2'), { room: a, secure: false, browserEvents: false });
+    fx.defer(() => guest.close());
     await waitForGuestStatus(guest, 'playing');
     setRoom(b);
     await waitFor(() => expect(text('room')).toBe(b));
@@ -75,7 +74,7 @@ describe.each(modes)('room hooks in %s', (_mode, Mode) => {
     function Host() {
       const [maxPlayers, set] = useState(2);
       setMax = set;
-      const host = useHostRoom({ room, maxPlayers });
+      const host = useHostRoom({ room, secure: false, maxPlayers });
       return <p data-testid="max">{host ? String(maxPlayers) : 'none'}</p>;
     }
     render(inProvider(Mode, { connection: hostConn }, <Host />));
@@ -90,29 +89,26 @@ describe.each(modes)('room hooks in %s', (_mode, Mode) => {
 
   it('useGuestRoom joins after mounting, useLive renders its status, and it leaves on unmount', async () => {
     const room = `react-guest-${++rooms}`;
-    const host = hostRoom(await fx.connect('host3'), { room });
+    const host = hostRoom(await fx.connect('host3'), { room, secure: false });
     const guestConn = await fx.connect('guest3');
     function Guest() {
-      const guest = useGuestRoom({ room, name: 'bo', browserEvents: false });
-      const status = useLive(
-        useMemo(() => guest && livePair(guest.status$, () => guest.status), [guest]),
-        { status: 'joining' as const },
-      );
+      const guest = useGuestRoom({ room, secure: false, name: 'bo', browserEvents: false });
+      const status = useLive(guest?.status, { status: 'joining' as const });
       return <p data-testid="guest">{status.status === 'playing' ? `slot ${status.slot}` : status.status}</p>;
     }
     const view = render(inProvider(Mode, { connection: guestConn }, <Guest />));
     await waitFor(() => expect(text('guest')).toBe('slot 2'), { timeout: 10_000 });
     // One guest session despite StrictMode's remount: one presence, one SUBSCRIBE, one session id
     // (the core re-sends its join when it sees the host's presence; same session).
-    const ups = fx.broker.events.filter((e) => e.type === 'publish' && e.topic === `coplay/${room}/ctl/up/${guestConn.clientId}`);
+    const ups = fx.broker.events.filter((e) => e.type === 'publish' && e.topic === `cp/${room}/u/${guestConn.clientId}`);
     const sessions = new Set(ups.map((e) => JSON.parse(e.payload!.toString()).session));
     expect(sessions.size).toBe(1);
-    expect(fx.broker.count('publish', { clientId: guestConn.clientId, topic: `coplay/${room}/presence/${guestConn.clientId}` })).toBe(1);
-    expect(fx.broker.count('subscribe', { clientId: guestConn.clientId, filters: [`coplay/${room}/ctl/down/${guestConn.clientId}`] })).toBe(1);
-    expect(host.players.map((p) => `${p.name}:${p.status}`)).toEqual(['bo:playing']);
+    expect(fx.broker.count('publish', { clientId: guestConn.clientId, topic: `cp/${room}/p/${guestConn.clientId}` })).toBe(1);
+    expect(fx.broker.count('subscribe', { clientId: guestConn.clientId, filters: [`cp/${room}/d/${guestConn.clientId}`] })).toBe(1);
+    expect(host.players.value.map((p) => `${p.name}:${p.status}`)).toEqual(['bo:playing']);
 
     view.unmount();
-    await waitFor(() => expect(host.players.map((p) => p.status)).toEqual(['left']));
+    await waitFor(() => expect(host.players.value.map((p) => p.status)).toEqual(['left']));
     await host.close();
   });
 });

@@ -20,6 +20,6 @@ export function useGuestRoom<S = unknown>(options: UseGuestRoomOptions): GuestRo
     connection,
     roomKey('guest', options),
     () => joinRoom<S>(connection, latest.current),
-    (room) => room.leave(),
+    (room) => room.close(),
   );
 }

@@ -1,14 +1,9 @@
 import type { HostRoom, PlayerInfo } from '@coplay/core';
-import { useMemo } from 'react';
-import { livePair } from './livePair';
 import { useLive } from './useLive';
 
 const NONE: readonly PlayerInfo[] = [];
 
 /** The players of a host room (`[]` while `host` is `undefined`), re-rendering on each change. */
 export function usePlayers(host: HostRoom<unknown> | undefined): readonly PlayerInfo[] {
-  return useLive(
-    useMemo(() => host && livePair(host.players$, () => host.players), [host]),
-    NONE,
-  );
+  return useLive(host?.players, NONE);
 }

@@ -8,7 +8,6 @@ import { useGuestRoom } from './useGuestRoom';
 import { useHostRoom } from './useHostRoom';
 import { usePlayers } from './usePlayers';
 import { useRemoteInput } from './useRemoteInput';
-import { livePair } from './livePair';
 import { useLive } from './useLive';
 
 const fx = useBrokerFixture({ createConnection });
@@ -20,15 +19,15 @@ describe('room composables (Vue)', () => {
     const room = `vue-host-${++rooms}`;
     const slot = ref(2);
     const { result, scope } = inScope(hostConn, () => {
-      const host = useHostRoom({ room, maxPlayers: 3 });
+      const host = useHostRoom({ room, secure: false, maxPlayers: 3 });
       return { host, players: usePlayers(host), input: useRemoteInput(host, slot) };
     });
     expect(result.host.value?.room).toBe(room);
     expect(result.players.value).toEqual([]);
     expect(result.input.value).toEqual(NEUTRAL);
 
-    const guest = joinRoom(await fx.connect('guest'), { room, name: 'ana', browserEvents: false });
-    fx.defer(() => guest.leave());
+    const guest = joinRoom(await fx.connect('guest'), { room, secure: false, name: 'ana', browserEvents: false });
+    fx.defer(() => guest.close());
     await waitForGuestStatus(guest, 'playing');
     guest.send({ ...NEUTRAL, buttons: 0b11 });
     await eventually(() => expect(result.input.value.buttons).toBe(0b11));
@@ -44,14 +43,14 @@ describe('room composables (Vue)', () => {
 
   it('a ref of options: a new room id closes the old room and opens the new one', async () => {
     const hostConn = await fx.connect('host2');
-    const options = ref({ room: `vue-a-${++rooms}` });
+    const options = ref({ room: `vue-a-${++rooms}`, secure: false });
     const { result: host, scope } = inScope(hostConn, () => useHostRoom(options));
     const first = host.value!;
-    const guest = joinRoom(await fx.connect('guest2'), { room: first.room, browserEvents: false });
-    fx.defer(() => guest.leave());
+    const guest = joinRoom(await fx.connect('guest2'), { room: first.room, secure: false, browserEvents: false });
+    fx.defer(() => guest.close());
     await waitForGuestStatus(guest, 'playing');
 
-    options.value = { room: `vue-b-${rooms}` };
+    options.value = { room: `vue-b-${rooms}`, secure: false };
     await eventually(() => expect(host.value?.room).toBe(`vue-b-${rooms}`));
     await waitForGuestStatus(guest, 'closed');
     scope.stop();
@@ -60,17 +59,17 @@ describe('room composables (Vue)', () => {
 
   it('useGuestRoom joins, useLive follows its status, and stopping the scope leaves', async () => {
     const room = `vue-guest-${++rooms}`;
-    const host = hostRoom(await fx.connect('host3'), { room });
+    const host = hostRoom(await fx.connect('host3'), { room, secure: false });
     const guestConn = await fx.connect('guest3');
     const { result: status, scope } = inScope(guestConn, () => {
-      const guest = useGuestRoom(() => ({ room, name: 'bo', browserEvents: false }));
-      return useLive(() => guest.value && livePair(guest.value.status$, () => guest.value!.status), { status: 'joining' as const });
+      const guest = useGuestRoom(() => ({ room, secure: false, name: 'bo', browserEvents: false }));
+      return useLive(() => guest.value?.status, { status: 'joining' as const });
     });
     await eventually(() => expect(status.value).toEqual({ status: 'playing', slot: 2 }), 10_000);
-    expect(host.players.map((p) => `${p.name}:${p.status}`)).toEqual(['bo:playing']);
+    expect(host.players.value.map((p) => `${p.name}:${p.status}`)).toEqual(['bo:playing']);
 
     scope.stop();
-    await eventually(() => expect(host.players.map((p) => p.status)).toEqual(['left']));
+    await eventually(() => expect(host.players.value.map((p) => p.status)).toEqual(['left']));
     await host.close();
   });
 });

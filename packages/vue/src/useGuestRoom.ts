@@ -19,6 +19,6 @@ export function useGuestRoom<S = unknown>(options: MaybeRefOrGetter<UseGuestRoom
     connection,
     () => roomKey('guest', toValue(options)),
     () => joinRoom<S>(connection, toValue(options)),
-    (room) => room.leave(),
+    (room) => room.close(),
   );
 }

@@ -1,6 +1,5 @@
 import { NEUTRAL, type ControllerState, type HostRoom } from '@coplay/core';
 import { computed, toValue, type MaybeRefOrGetter, type ShallowRef } from 'vue';
-import { livePair } from './livePair';
 import { useLive } from './useLive';
 
 /**
@@ -14,7 +13,7 @@ export function useRemoteInput(
   const live = computed(() => {
     const h = toValue(host);
     const s = toValue(slot);
-    return h && livePair(h.input$(s), () => h.input(s));
+    return h?.input(s);
   });
   return useLive(live, NEUTRAL);
 }

@@ -3,9 +3,12 @@ import {
   keyboardInput,
   mergeControllers,
   NEUTRAL,
+  parseInvite,
   type ConnectionOptions,
   type ControllerState,
   type GuestStatus,
+  type HostTrust,
+  type RoomInvite,
 } from '@coplay/core';
 import { provideCoplay, useConnection, useConnectionState, useGuestRoom, useLive } from '@coplay/vue';
 import { combineLatest, map } from 'rxjs';
@@ -35,11 +38,16 @@ const GuestView = defineComponent({
   props: {
     roomId: { type: String, required: true },
     name: { type: String, required: true },
+    invite: { type: Object as PropType<RoomInvite>, required: false },
   },
   setup(props) {
     const connection = useConnection();
     const state = useConnectionState();
-    const guest = useGuestRoom({ room: props.roomId, name: props.name });
+    // A link with the host's key joins an authenticated room; one without can only join a room
+    // opened with `secure: false`, and the page says the host cannot be verified.
+    const guest = useGuestRoom(
+      props.invite?.key ? { invite: props.invite, name: props.name } : { room: props.roomId, secure: false, name: props.name },
+    );
 
     // Keyboard (arrows / WASD) and the first gamepad, merged into one controller.
     const keyboard = keyboardInput(window);
@@ -61,14 +69,16 @@ const GuestView = defineComponent({
 
     let latest: PongSnapshot | undefined;
     const latestSnapshot = () => {
-      const raw = guest.value?.hostState;
+      const raw = guest.value?.hostState.value;
       const parsed = raw === undefined ? undefined : parseSnapshot(raw);
       if (parsed) latest = parsed;
       return latest;
     };
 
-    const status = useLive(() => guest.value && { value$: guest.value.status$, value: guest.value.status }, { status: 'joining' } as GuestStatus);
-    const rtt = useLive(() => guest.value && { value$: guest.value.rtt$, value: guest.value.rtt }, undefined);
+    const status = useLive(() => guest.value?.status, { status: 'joining' } as GuestStatus);
+    const rtt = useLive(() => guest.value?.rtt, undefined);
+    const trust = useLive<HostTrust>(() => guest.value?.hostTrust, props.invite?.key ? 'pending' : 'unverified');
+    const forged = useLive(() => guest.value?.stats, undefined);
     const slot = computed(() => (status.value.status === 'playing' ? status.value.slot : undefined));
 
     let unexpose: (() => void) | undefined;
@@ -103,8 +113,19 @@ const GuestView = defineComponent({
     return () => {
       const { label, tone } = describeConnection(state.value);
       const s = status.value;
+      const dropped = forged.value?.forged ?? 0;
       return h('div', { class: 'page' }, [
         topbar(h('span', { class: 'badge', 'data-testid': 'connection-state', 'data-tone': tone }, label)),
+        trust.value === 'verified'
+          ? null
+          : h(
+              'p',
+              { class: `notice ${trust.value === 'unverified' ? 'bad' : ''}`, 'data-testid': 'host-trust', 'data-trust': trust.value },
+              trust.value === 'unverified'
+                ? 'This host cannot be verified: the link carries no host key, so anyone on the broker could pose as the host. Ask the host for a fresh guest link.'
+                : 'Verifying the host…',
+            ),
+        dropped > 0 ? h('p', { class: 'notice', 'data-testid': 'forged' }, `${dropped} forged message(s) dropped`) : null,
         h('div', { class: 'layout' }, [
           h('div', { class: 'panel' }, [
             h(GuestGame, {
@@ -134,6 +155,8 @@ const GuestView = defineComponent({
                 h('dd', { 'data-testid': 'room-status', 'data-status': s.status }, statusText(state.value, s)),
                 h('dt', 'Slot'),
                 h('dd', { 'data-testid': 'slot' }, slot.value === undefined ? '–' : `P${slot.value}`),
+                h('dt', 'Host'),
+                h('dd', { 'data-testid': 'host-verified' }, trust.value === 'verified' ? 'verified ✓' : trust.value === 'pending' ? 'verifying…' : 'not verified'),
                 h('dt', 'RTT'),
                 h('dd', { 'data-testid': 'rtt' }, rtt.value === undefined ? '–' : `${Math.round(rtt.value)} ms`),
               ]),
@@ -153,10 +176,11 @@ const GuestSession = defineComponent({
     options: { type: Object as PropType<ConnectionOptions>, required: true },
     roomId: { type: String, required: true },
     name: { type: String, required: true },
+    invite: { type: Object as PropType<RoomInvite>, required: false },
   },
   setup(props) {
     provideCoplay({ options: props.options });
-    return () => h(GuestView, { roomId: props.roomId, name: props.name });
+    return () => h(GuestView, { roomId: props.roomId, name: props.name, ...(props.invite ? { invite: props.invite } : {}) });
   },
 });
 
@@ -164,11 +188,20 @@ const GuestSession = defineComponent({
 export const GuestApp = defineComponent({
   name: 'GuestApp',
   setup() {
-    const roomId = roomFromUrl();
     const options = shallowRef<ConnectionOptions>();
     const error = shallowRef<string>();
+    // The invite is in the fragment (`#r=room&k=key`); older links only have `?room=`.
+    let invite: RoomInvite | undefined;
+    try {
+      invite = location.hash.length > 1 ? parseInvite(location.hash) : undefined;
+    } catch {
+      error.value = 'This link’s invite is damaged. Ask the host for the guest link again.';
+    }
+    const roomId = invite?.room ?? roomFromUrl();
     const name = `guest-${Math.random().toString(36).slice(2, 6)}`;
-    if (!roomId) {
+    if (error.value) {
+      // reported below
+    } else if (!roomId) {
       error.value = 'This link has no room in it. Ask the host for the guest link (it ends in ?room=…).';
     } else {
       loadPublicConfig().then(
@@ -177,7 +210,7 @@ export const GuestApp = defineComponent({
       );
     }
     return () => {
-      if (options.value && roomId) return h(GuestSession, { options: options.value, roomId, name });
+      if (options.value && roomId) return h(GuestSession, { options: options.value, roomId, name, ...(invite ? { invite } : {}) });
       return h('div', { class: 'page' }, [
         topbar(
           h('span', { class: 'badge', 'data-testid': 'connection-state', 'data-tone': error.value ? 'bad' : 'busy' }, error.value ? 'not connected' : 'loading'),

@@ -19,6 +19,8 @@ export function statusText(link: ConnectionState, room: GuestStatus): string {
       return `the host declined${room.reason ? `: ${room.reason}` : ''}`;
     case 'kicked':
       return `removed by the host${room.reason ? `: ${room.reason}` : ''}`;
+    case 'failed':
+      return `could not join: ${room.error.message}`;
     default:
       return 'the room is closed';
   }

@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from '@coplay/core';
+import { formatInvite, type ConnectionOptions } from '@coplay/core';
 import { CoplayProvider, useConnection, useHostRoom, useRemoteInput } from '@coplay/react';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { connectionOptions } from '../shared/connectionOptions';
@@ -41,7 +41,23 @@ function HostView({ roomId }: { roomId: string }) {
   const connection = useConnection();
   const host = useHostRoom({ room: roomId });
   const p2 = useRemoteInput(host, 2);
-  const guestUrl = useMemo(() => new URL(`guest.html?room=${roomId}`, location.href).href, [roomId]);
+  // The invite (room id + the host's public key) rides in the URL fragment, which browsers never send to a server.
+  const [invite, setInvite] = useState<string>();
+  useEffect(() => {
+    let live = true;
+    setInvite(undefined);
+    host?.invite.then(
+      (i) => live && setInvite(formatInvite(i)),
+      () => live && setInvite(undefined),
+    );
+    return () => {
+      live = false;
+    };
+  }, [host]);
+  const guestUrl = useMemo(
+    () => (invite ? new URL(`guest.html?room=${roomId}#${invite}`, location.href).href : undefined),
+    [roomId, invite],
+  );
 
   return (
     <Page badge={<ConnectionBadge />}>
@@ -52,7 +68,7 @@ function HostView({ roomId }: { roomId: string }) {
         <div className="stack">
           <section className="panel">
             <h2>Invite player 2</h2>
-            <ShareLink url={guestUrl} />
+            {guestUrl ? <ShareLink url={guestUrl} /> : <p className="empty">Making the room’s keys…</p>}
           </section>
           <section className="panel">
             <h2>

@@ -23,11 +23,11 @@ export function HostGame({ host, connection }: { host: HostRoom; connection: Con
     // P1: this keyboard through the same input source guests use (W/S = left stick, arrows = d-pad).
     const keys = keyboardInput(window);
     let lastBroadcast = 0;
-    const p2Present = () => host.players.some((p) => p.slot === 2 && p.status === 'playing');
+    const p2Present = () => host.players.value.some((p) => p.slot === 2 && p.status === 'playing');
     const loop = createGameLoop({
       initial: createPong((Date.now() & 0xffff) + 1),
       // Read synchronously from the room every tick: no React render sits in the input path.
-      readInputs: () => [paddleFromPad(keys.state), paddleFromPad(host.input(2))],
+      readInputs: () => [paddleFromPad(keys.state), paddleFromPad(host.input(2).value)],
       onFrame: (state) => {
         const idle = !p2Present();
         renderPong(ctx, state, {
@@ -51,10 +51,10 @@ export function HostGame({ host, connection }: { host: HostRoom; connection: Con
         return toSnapshot(loop.state);
       },
       get p2Input() {
-        return host.input(2);
+        return host.input(2).value;
       },
       get players() {
-        return host.players;
+        return host.players.value;
       },
     });
     return () => {

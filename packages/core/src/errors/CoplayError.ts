@@ -21,6 +21,7 @@ export type CoplayErrorCode =
   | 'KICKED'
   | 'PUBLISH_FAILED'
   | 'SUBSCRIBE_FAILED'
+  | 'PUBLISH_REFUSED'
   // broker profile (what the broker would refuse or drop)
   | 'TOPIC_TOO_LONG'
   | 'PAYLOAD_TOO_LARGE'
@@ -38,6 +39,8 @@ export type CoplayErrorCode =
   | 'TOKEN_NETWORK'
   // rooms
   | 'ROOM_CLOSED'
+  | 'JOIN_TIMEOUT'
+  | 'INVALID_INVITE'
 
 /**
  * The one error type coplay throws or reports. Switch on `code`, not on the message.

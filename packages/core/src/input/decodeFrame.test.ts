@@ -67,14 +67,14 @@ describe('input frame codec', () => {
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 40 }), (bytes) => {
         const r = decodeFrame(bytes);
         const valid =
-          bytes.length === 16 &&
-          bytes[0] === 1 &&
+          (bytes.length === 16 || bytes.length === 24) &&
+          bytes[0] === FRAME_VERSION &&
           bytes[4]! <= 1 &&
           [7, 8, 9, 10].every((i) => bytes[i] !== 0x80);
         expect(r.ok).toBe(valid);
         if (r.ok) {
           // A valid frame re-encodes to the very same bytes.
-          expect([...encodeFrame({ ...r.frame })]).toEqual([...bytes]);
+          expect([...encodeFrame({ ...r.frame })]).toEqual([...bytes.subarray(0, 16)]);
         }
       }),
       { numRuns: 5000 },
@@ -96,8 +96,10 @@ describe('input frame codec', () => {
     const good = encodeFrame({ seq: 1, state: NEUTRAL });
     expect(decodeFrame(good.subarray(0, 15))).toEqual({ ok: false, reason: 'length' });
     expect(decodeFrame(new Uint8Array(17))).toEqual({ ok: false, reason: 'length' });
+    expect(decodeFrame(new Uint8Array(23))).toEqual({ ok: false, reason: 'length' });
     expect(decodeFrame(new Uint8Array(0))).toEqual({ ok: false, reason: 'length' });
-    expect(decodeFrame(Object.assign(new Uint8Array(16), { 0: 2 }))).toEqual({ ok: false, reason: 'version' });
+    expect(decodeFrame(Object.assign(new Uint8Array(16), { 0: 1 }))).toEqual({ ok: false, reason: 'version' });
+    expect(decodeFrame(Object.assign(new Uint8Array(24), { 0: 3 }))).toEqual({ ok: false, reason: 'version' });
     const bits = good.slice();
     bits[4] = 2;
     expect(decodeFrame(bits)).toEqual({ ok: false, reason: 'range' });

@@ -1,5 +1,5 @@
 import type { ControllerState } from './ControllerState';
-import { FRAME_BYTES, FRAME_VERSION, type DecodeResult } from './frameFormat';
+import { FRAME_BYTES, FRAME_TAG_BYTES, FRAME_VERSION, type DecodeResult } from './frameFormat';
 import { isUint8Array } from '../util/isUint8Array';
 
 const LENGTH: DecodeResult = Object.freeze({ ok: false, reason: 'length' });
@@ -10,12 +10,13 @@ const RANGE: DecodeResult = Object.freeze({ ok: false, reason: 'range' });
 const axis = (b: number) => b / 127 + 0;
 
 /**
- * Decodes a 16-byte input frame. Never throws: anything that is not a valid v1 frame (wrong
- * length, unknown version, button bits above 16, an axis byte of -128) comes back as
- * `{ ok: false, reason }` so the host can count and drop it.
+ * Decodes an input frame: 16 bytes, or 24 with the tag of an authenticated room (the tag is not
+ * checked here: the room checks it before decoding). Never throws: anything that is not a valid
+ * v2 frame (wrong length, unknown version, button bits above 16, an axis byte of -128) comes back
+ * as `{ ok: false, reason }` so the host can count and drop it.
  */
 export function decodeFrame(bytes: Uint8Array): DecodeResult {
-  if (!isUint8Array(bytes) || bytes.length !== FRAME_BYTES) return LENGTH;
+  if (!isUint8Array(bytes) || (bytes.length !== FRAME_BYTES && bytes.length !== FRAME_BYTES + FRAME_TAG_BYTES)) return LENGTH;
   if (bytes[0] !== FRAME_VERSION) return VERSION;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const high = bytes[4]!;

@@ -27,7 +27,7 @@ const triggerByte = (v: number) => {
 };
 
 /**
- * Encodes one input frame into 16 bytes (layout in PROTOCOL.md):
+ * Encodes one input frame into 16 bytes, without a tag (layout in PROTOCOL.md):
  * version u8 · session u8 · seq u16 · buttons u24 (17 bits used) · 4 axes i8 · 2 triggers u8 · time u24,
  * all big-endian. Axes are quantised to 1/127, triggers to 1/255.
  * @throws CoplayError `INVALID_PAYLOAD` for out-of-range fields (use `normalizeState` to clamp first).

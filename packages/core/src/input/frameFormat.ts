@@ -1,10 +1,13 @@
 import type { ControllerState } from './ControllerState';
 
-/** Version byte of the input frame (see PROTOCOL.md). */
-export const FRAME_VERSION = 1;
+/** Version byte of the input frame: the room protocol version (see PROTOCOL.md). */
+export const FRAME_VERSION = 2;
 
-/** Every v1 frame is exactly this long. */
+/** A frame without its tag is exactly this long (the whole frame in a room opened with `secure: false`). */
 export const FRAME_BYTES = 16;
+
+/** Bytes of the authentication tag after the 16 frame bytes in an authenticated room (truncated HMAC-SHA256). */
+export const FRAME_TAG_BYTES = 8;
 
 /** A decoded input frame. */
 export interface Frame {

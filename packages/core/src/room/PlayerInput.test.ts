@@ -4,6 +4,7 @@ import { ALL_BUTTONS, NEUTRAL, type ControllerState } from '../input/ControllerS
 import { encodeFrame } from '../input/encodeFrame';
 import { ALL_PERMISSIONS, NO_PERMISSIONS } from './Permissions';
 import { PlayerInput, type PlayerInputOptions } from './PlayerInput';
+import { concatBytes, Mac, seqBytes } from './roomCrypto';
 
 function virtualClock() {
   const scheduler = new VirtualTimeScheduler(VirtualAction, Number.POSITIVE_INFINITY);
@@ -31,6 +32,7 @@ function setup(overrides: Partial<PlayerInputOptions> = {}) {
       burst: 30,
       permissions: ALL_PERMISSIONS,
       session: 1,
+      nextSeq: 0,
       ...overrides,
     },
     {
@@ -47,7 +49,7 @@ function setup(overrides: Partial<PlayerInputOptions> = {}) {
 
 describe('PlayerInput', () => {
   it('applies newer frames and drops duplicates and older ones across the wrap-around', () => {
-    const { input, frame } = setup();
+    const { input, frame } = setup({ nextSeq: 65534 });
     expect(frame(65534, press(1))).toBe('applied');
     expect(frame(65534, press(2))).toBe('duplicate');
     expect(frame(65535, press(2))).toBe('applied');
@@ -80,7 +82,7 @@ describe('PlayerInput', () => {
   it('drops frames of another session and restarts sequence tracking on a new one', () => {
     const { input, frame } = setup();
     expect(frame(500, press(1))).toBe('applied');
-    input.resetSession(2);
+    input.resetSession(2, 3);
     expect(frame(501, press(2), 1)).toBe('staleSession'); // in flight from the old link
     expect(frame(3, press(4), 2)).toBe('applied'); // the new session may start anywhere
     expect(frame(502, press(8), 1)).toBe('staleSession');
@@ -166,5 +168,41 @@ describe('PlayerInput', () => {
     expect(states.at(-1)).toEqual(NEUTRAL);
     advanceTo(100_000);
     expect(log).toEqual([]);
+  });
+
+  describe('with a frame MAC (authenticated room)', () => {
+    const key = new Uint8Array(32).fill(7);
+    const mac = new Mac(key, 'f', 'r1', 'alice');
+    const sealed = (ext: number, state: ControllerState, session = 1, m = mac) => {
+      const frame = encodeFrame({ seq: ext & 0xffff, session, state });
+      return concatBytes(frame, m.tag(8, seqBytes(ext), frame));
+    };
+
+    it('applies tagged frames and counts forged ones without touching the sequence or the rate limit', () => {
+      const { input } = setup({ mac, maxFramesPerSecond: 1, burst: 2 });
+      expect(input.receive(sealed(0, press(1)))).toBe('applied');
+      // Untagged, wrongly tagged, tagged for another guest, or far ahead without the key: all forged.
+      expect(input.receive(encodeFrame({ seq: 1, session: 1, state: press(2) }))).toBe('forged');
+      const bad = sealed(1, press(2));
+      bad[20] = bad[20]! ^ 1;
+      expect(input.receive(bad)).toBe('forged');
+      expect(input.receive(sealed(1, press(2), 1, new Mac(key, 'f', 'r1', 'bob')))).toBe('forged');
+      expect(input.receive(sealed(1000, press(0x1ffff), 1, new Mac(new Uint8Array(32), 'f', 'r1', 'alice')))).toBe('forged');
+      expect(input.state).toEqual(press(1));
+      // The forgeries took no token: the real guest's next frame passes (burst 2, one used).
+      expect(input.receive(sealed(1, press(4)))).toBe('applied');
+      expect(input.receive(sealed(2, press(4)))).toBe('throttled'); // exactly the real guest's two frames took tokens
+    });
+
+    it('binds the 32-bit sequence: a frame captured before a wrap cannot be replayed after it', () => {
+      const { input } = setup({ mac, maxFramesPerSecond: 1e9, burst: 1e9 });
+      const old = sealed(5, press(1));
+      expect(input.receive(old)).toBe('applied');
+      for (let ext = 6; ext <= 65536 + 4; ext += 20000) expect(input.receive(sealed(ext, press(2)))).not.toBe('forged');
+      expect(input.receive(sealed(65536 + 4, press(2)))).not.toBe('forged');
+      // Same 16 bits as the captured frame (5), one wrap later: its tag was made for sequence 5, not 65541.
+      expect(input.receive(old)).toBe('forged');
+      expect(input.receive(sealed(65536 + 5, press(8)))).toBe('applied');
+    });
   });
 });

@@ -1,7 +1,8 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { NEUTRAL, statesEqual, type ControllerState } from '../input/ControllerState';
 import { decodeFrame } from '../input/decodeFrame';
-import { compareSeq } from './compareSeq';
+import { FRAME_BYTES, FRAME_TAG_BYTES } from '../input/frameFormat';
+import { seqBytes, type Mac } from './roomCrypto';
 import { applyPermissions, type Permissions } from './Permissions';
 import { TokenBucket } from './TokenBucket';
 
@@ -20,7 +21,9 @@ export type FrameVerdict =
   /** Sent under an earlier session (before the guest's latest join). */
   | 'staleSession'
   /** Over the rate limit. */
-  | 'throttled';
+  | 'throttled'
+  /** Authenticated room: the tag does not match (or the frame has none). Never applied, never advances the sequence. */
+  | 'forged';
 
 /** Callbacks from a {@link PlayerInput} to its room. */
 export interface PlayerInputEvents {
@@ -45,6 +48,10 @@ export interface PlayerInputOptions {
   permissions: Permissions;
   /** Session byte of the guest's join. */
   session: number;
+  /** The guest's next sequence number, from its join (32-bit; frames carry its low 16 bits). */
+  nextSeq: number;
+  /** Authenticated room: the frame MAC of this guest's link (frames then carry an 8-byte tag). */
+  mac?: Mac;
 }
 
 /** A throttled guest is flagged until it stays under the rate for this long. */
@@ -57,7 +64,9 @@ const THROTTLE_HOLD_MS = 1000;
  */
 export class PlayerInput {
   private session: number;
-  private lastSeq: number | undefined;
+  /** Extended (32-bit, unwrapped) sequence number of the last accepted frame. */
+  private lastSeq: number;
+  private mac: Mac | undefined;
   private raw: ControllerState = NEUTRAL;
   private current: ControllerState = NEUTRAL;
   private permissions: Permissions;
@@ -75,6 +84,8 @@ export class PlayerInput {
     private readonly events: PlayerInputEvents,
   ) {
     this.session = options.session;
+    this.lastSeq = options.nextSeq - 1;
+    this.mac = options.mac;
     this.permissions = options.permissions;
     this.bucket = new TokenBucket(options.maxFramesPerSecond, options.burst);
     // A new player gets silenceMs to send its first keyframe before it counts as interrupted.
@@ -99,22 +110,27 @@ export class PlayerInput {
   receive(payload: Uint8Array): FrameVerdict {
     if (this.disposed) return 'staleSession';
     const now = this.now();
-    if (!this.bucket.take(now)) {
-      this.lastRefusedAt = now;
-      this.setThrottled(true);
-      return 'throttled';
+    const mac = this.mac;
+    let ext: number;
+    if (mac) {
+      // Authenticated: the tag is checked before anything else, so a forged frame costs the real
+      // guest nothing: no token of its rate limit, no sequence number, no state.
+      if (payload.length !== FRAME_BYTES + FRAME_TAG_BYTES) return 'forged';
+      ext = this.extend((payload[2]! << 8) | payload[3]!);
+      if (!mac.check(payload.subarray(FRAME_BYTES), seqBytes(ext), payload.subarray(0, FRAME_BYTES))) return 'forged';
+      if (!this.admit(now)) return 'throttled';
+    } else {
+      if (!this.admit(now)) return 'throttled';
+      if (payload.length !== FRAME_BYTES) return 'malformed';
+      ext = this.extend((payload[2]! << 8) | payload[3]!);
     }
-    if (this.isThrottled && now - this.lastRefusedAt >= THROTTLE_HOLD_MS) this.setThrottled(false);
     const decoded = decodeFrame(payload);
     if (!decoded.ok) return 'malformed';
     const { frame } = decoded;
     if (frame.session !== this.session) return 'staleSession';
-    if (this.lastSeq !== undefined) {
-      const order = compareSeq(frame.seq, this.lastSeq);
-      if (order === 'duplicate') return 'duplicate';
-      if (order === 'older') return 'outOfOrder';
-    }
-    this.lastSeq = frame.seq;
+    if (ext === this.lastSeq) return 'duplicate';
+    if (ext < this.lastSeq) return 'outOfOrder';
+    this.lastSeq = ext;
     this.lastFrameAt = now;
     if (this.statusValue === 'interrupted') {
       this.releaseTimer?.unsubscribe();
@@ -128,12 +144,36 @@ export class PlayerInput {
   }
 
   /**
+   * The 32-bit sequence number a frame's 16 bits stand for: the one nearest the last accepted
+   * (RFC 1982 serial arithmetic, as GGPO and SRTP do), so a frame from before a wrap stays old.
+   */
+  private extend(low: number): number {
+    const d = (low - this.lastSeq) & 0xffff;
+    return d < 0x8000 ? this.lastSeq + d : this.lastSeq - (0x10000 - d);
+  }
+
+  private admit(now: number): boolean {
+    if (!this.bucket.take(now)) {
+      this.lastRefusedAt = now;
+      this.setThrottled(true);
+      return false;
+    }
+    if (this.isThrottled && now - this.lastRefusedAt >= THROTTLE_HOLD_MS) this.setThrottled(false);
+    return true;
+  }
+
+  /**
    * The guest joined again (e.g. after a reconnect) under a new session: frames of the old
    * session are dropped from now on and sequence tracking starts over.
    */
-  resetSession(session: number): void {
+  resetSession(session: number, nextSeq: number): void {
     this.session = session;
-    this.lastSeq = undefined;
+    this.lastSeq = nextSeq - 1;
+  }
+
+  /** The guest's link changed (new topic id): frames are checked with this MAC from now on. */
+  setMac(mac: Mac | undefined): void {
+    this.mac = mac;
   }
 
   /** Changes the mask; it applies to the current state at once, so revoking releases held buttons. */

@@ -33,21 +33,21 @@ describe.skipIf(!mosquitto.available)('a guest process killed without leaving (m
   it('goes neutral within silenceMs, shows interrupted, is freed after releaseMs, and the last will is seen', async () => {
     const silenceMs = 150;
     const releaseMs = 400;
-    room = hostRoom(conns.open({ clientId: 'host', will: hostWill('k1') }), { room: 'k1', silenceMs, releaseMs });
+    room = hostRoom(conns.open({ clientId: 'host', will: hostWill('k1') }), { room: 'k1', secure: false, silenceMs, releaseMs });
     const h = room;
     // An observer on the presence topics, to see the broker publish the guest's will.
     const observer = conns.open({ clientId: 'observer' });
     const presence: Array<{ id: string; bytes: number }> = [];
-    observer.topic('coplay/k1/presence/+', { qos: 1 }).subscribe((m) => {
+    observer.topic('cp/k1/p/+', { qos: 1 }).subscribe((m) => {
       presence.push({ id: m.topic.split('/').pop()!, bytes: m.payload.length });
     });
 
     const timeline: Record<string, number> = {};
-    h.input$(2).subscribe((s) => {
+    h.input(2).value$.subscribe((s) => {
       if (s.buttons === 1 << Button.A) timeline.held ??= Date.now();
       else if (timeline.held) timeline.neutral ??= Date.now();
     });
-    h.players$.subscribe((ps) => {
+    h.players.value$.subscribe((ps) => {
       for (const p of ps) timeline[p.status] ??= Date.now();
     });
 
@@ -57,16 +57,16 @@ describe.skipIf(!mosquitto.available)('a guest process killed without leaving (m
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
 
-    await until(h.input$(2), (s) => s.buttons === 1 << Button.A, 15_000, `the child's input (output: ${output})`);
-    expect(h.players[0]).toMatchObject({ slot: 2, id: 'victim', name: 'Killable', status: 'playing' });
+    await until(h.input(2).value$, (s) => s.buttons === 1 << Button.A, 15_000, `the child's input (output: ${output})`);
+    expect(h.players.value[0]).toMatchObject({ slot: 2, id: 'victim', name: 'Killable', status: 'playing' });
     await expect.poll(() => presence.some((p) => p.id === 'victim' && p.bytes > 0)).toBe(true);
 
     const killedAt = Date.now();
     child.kill('SIGKILL');
-    await until(h.players$, (ps) => ps[0]?.status === 'interrupted');
-    expect(h.input(2)).toEqual(NEUTRAL);
-    await until(h.players$, (ps) => ps[0]?.status === 'left');
-    expect(h.input(2)).toEqual(NEUTRAL);
+    await until(h.players.value$, (ps) => ps[0]?.status === 'interrupted');
+    expect(h.input(2).value).toEqual(NEUTRAL);
+    await until(h.players.value$, (ps) => ps[0]?.status === 'left');
+    expect(h.input(2).value).toEqual(NEUTRAL);
 
     // The broker published the will: an empty (retained) presence that cleared the old one.
     await expect.poll(() => presence.some((p) => p.id === 'victim' && p.bytes === 0)).toBe(true);
@@ -79,14 +79,14 @@ describe.skipIf(!mosquitto.available)('a guest process killed without leaving (m
 
   it('reacts to the last will alone: interrupted long before silenceMs could pass', async () => {
     // With a silence timeout far beyond the test's own timeout, only the will can interrupt.
-    room = hostRoom(conns.open({ clientId: 'host' }), { room: 'k2', silenceMs: 600_000, releaseMs: 200 });
+    room = hostRoom(conns.open({ clientId: 'host' }), { room: 'k2', secure: false, silenceMs: 600_000, releaseMs: 200 });
     const h = room;
     const child = spawn(process.execPath, [script, broker.url, 'k2', 'victim2'], { stdio: 'ignore' });
     children.push(child);
-    await until(h.input$(2), (s) => s.buttons === 1 << Button.A, 15_000);
+    await until(h.input(2).value$, (s) => s.buttons === 1 << Button.A, 15_000);
     child.kill('SIGKILL');
-    await until(h.players$, (ps) => ps[0]?.status === 'interrupted');
-    expect(h.input(2)).toEqual(NEUTRAL);
-    await until(h.players$, (ps) => ps[0]?.status === 'left');
+    await until(h.players.value$, (ps) => ps[0]?.status === 'interrupted');
+    expect(h.input(2).value).toEqual(NEUTRAL);
+    await until(h.players.value$, (ps) => ps[0]?.status === 'left');
   });
 });

@@ -20,7 +20,7 @@ beforeEach(async () => {
   broker = await startBroker();
 });
 afterEach(async () => {
-  for (const r of rooms.splice(0)) await ('leave' in r ? r.leave() : r.close());
+  for (const r of rooms.splice(0)) await r.close();
   for (const c of raws.splice(0)) await c.endAsync(true);
   await conns.closeAll();
   await broker.close();
@@ -28,41 +28,44 @@ afterEach(async () => {
 
 function host(options: Partial<Parameters<typeof hostRoom>[1]> = {}, url?: string) {
   const connection = conns.open({ clientId: 'host', will: hostWill('r1'), ...(url ? { url } : {}) });
-  const room = hostRoom(connection, { room: 'r1', ...options });
+  const room = hostRoom(connection, { room: 'r1', secure: false, ...options });
   rooms.push(room);
   return room;
 }
 function guest(clientId: string, name?: string, url?: string) {
   const connection = conns.open({ clientId, will: guestWill('r1', clientId), ...(url ? { url } : {}) });
-  const room = joinRoom(connection, { room: 'r1', ...(name ? { name } : {}) });
+  const room = joinRoom(connection, { room: 'r1', secure: false, ...(name ? { name } : {}) });
   rooms.push(room);
   return { connection, room };
 }
-const playing = (g: GuestRoom) => until(g.status$, (s) => s.status === 'playing', 10_000, 'playing');
+const playing = (g: GuestRoom) => until(g.status.value$, (s) => s.status === 'playing', 10_000, 'playing');
 
-describe('hostRoom + joinRoom over an embedded broker', () => {
+// These run without authentication (`secure: false`, as on a broker whose ACL pins each client
+// to its own topics), so a hand-made guest can speak the wire protocol in plain JSON; the
+// authenticated protocol has its own suite (hostRoom.secure.test.ts).
+describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
   it('seats two guests in slots 2 and 3 and routes each one’s input to its own slot', async () => {
     const h = host();
     const a = guest('alice', 'Alice');
     const b = guest('bob');
     await playing(a.room);
     await playing(b.room);
-    const slotOf = (id: string) => h.players.find((p) => p.id === id)?.slot;
+    const slotOf = (id: string) => h.players.value.find((p) => p.id === id)?.slot;
     expect(new Set([slotOf('alice'), slotOf('bob')])).toEqual(new Set([2, 3]));
-    expect(a.room.status).toEqual({ status: 'playing', slot: slotOf('alice') });
-    expect(h.players.find((p) => p.id === 'alice')?.name).toBe('Alice');
-    expect(h.players.find((p) => p.id === 'bob')?.name).toBe('bob');
+    expect(a.room.status.value).toEqual({ status: 'playing', slot: slotOf('alice') });
+    expect(h.players.value.find((p) => p.id === 'alice')?.name).toBe('Alice');
+    expect(h.players.value.find((p) => p.id === 'bob')?.name).toBe('bob');
 
     a.room.send(press(1 << Button.A, [1, 0, 0, 0]));
     b.room.send(press(1 << Button.START));
     const slotA = slotOf('alice')!;
     const slotB = slotOf('bob')!;
-    await until(h.input$(slotA), (s) => s.buttons === 1 << Button.A);
-    await until(h.input$(slotB), (s) => s.buttons === 1 << Button.START);
-    expect(h.input(slotA).axes[0]).toBe(1);
-    expect(h.input(4)).toEqual(NEUTRAL);
-    expect(h.players.every((p) => p.status === 'playing' && !p.throttled)).toBe(true);
-    expect(h.stats.malformed + h.stats.outOfOrder + h.stats.staleSession).toBe(0);
+    await until(h.input(slotA).value$, (s) => s.buttons === 1 << Button.A);
+    await until(h.input(slotB).value$, (s) => s.buttons === 1 << Button.START);
+    expect(h.input(slotA).value.axes[0]).toBe(1);
+    expect(h.input(4).value).toEqual(NEUTRAL);
+    expect(h.players.value.every((p) => p.status === 'playing' && !p.throttled)).toBe(true);
+    expect(h.stats.value.malformed + h.stats.value.outOfOrder + h.stats.value.staleSession).toBe(0);
   });
 
   it('kicks a guest: it sees kicked, its slot goes neutral, later frames and joins are refused', async () => {
@@ -71,53 +74,53 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
     const b = guest('bob');
     await playing(a.room);
     await playing(b.room);
-    const slotB = h.players.find((p) => p.id === 'bob')!.slot;
+    const slotB = h.players.value.find((p) => p.id === 'bob')!.slot;
     b.room.send(press(1 << Button.B));
-    await until(h.input$(slotB), (s) => s.buttons !== 0);
+    await until(h.input(slotB).value$, (s) => s.buttons !== 0);
 
     expect(h.kick('bob', 'be nice')).toBe(true);
-    expect(h.input(slotB)).toEqual(NEUTRAL);
-    expect(h.players.find((p) => p.id === 'bob')?.status).toBe('left');
-    await until(b.room.status$, (s) => s.status === 'kicked');
-    expect(b.room.status).toEqual({ status: 'kicked', reason: 'be nice' });
+    expect(h.input(slotB).value).toEqual(NEUTRAL);
+    expect(h.players.value.find((p) => p.id === 'bob')?.status).toBe('left');
+    await until(b.room.status.value$, (s) => s.status === 'kicked');
+    expect(b.room.status.value).toEqual({ status: 'kicked', reason: 'be nice' });
     expect(() => b.room.send(press(1))).toThrowError(expect.objectContaining({ code: 'ROOM_CLOSED' }));
 
     // A frame straight from bob's connection is counted and ignored.
-    const before = h.stats.unknownSender;
-    await b.connection.publish('coplay/r1/in/bob', encodeFrame({ seq: 999, state: press(1) }));
-    await until(h.stats$, (s) => s.unknownSender > before);
-    expect(h.input(slotB)).toEqual(NEUTRAL);
+    const before = h.stats.value.unknownSender;
+    await b.connection.publish('cp/r1/i/bob', encodeFrame({ seq: 999, state: press(1) }));
+    await until(h.stats.value$, (s) => s.unknownSender > before);
+    expect(h.input(slotB).value).toEqual(NEUTRAL);
 
     // Joining again is refused while the room is open.
-    const again = joinRoom(b.connection, { room: 'r1' });
+    const again = joinRoom(b.connection, { room: 'r1', secure: false });
     rooms.push(again);
-    await until(again.status$, (s) => s.status === 'rejected');
-    expect(again.status).toEqual({ status: 'rejected', reason: 'kicked' });
-    expect(a.room.status.status).toBe('playing');
+    await until(again.status.value$, (s) => s.status === 'rejected');
+    expect(again.status.value).toEqual({ status: 'rejected', reason: 'kicked' });
+    expect(a.room.status.value.status).toBe('playing');
   });
 
   it('manual admission: guests wait in pending until admitted or rejected', async () => {
     const h = host({ admission: 'manual' });
     const a = guest('alice', 'Alice');
     const b = guest('bob');
-    await until(a.room.status$, (s) => s.status === 'waiting');
-    await until(b.room.status$, (s) => s.status === 'waiting');
-    await until(h.pending$, (p) => p.length === 2);
-    expect(h.pending.map((p) => [p.id, p.name]).sort()).toEqual([
+    await until(a.room.status.value$, (s) => s.status === 'waiting');
+    await until(b.room.status.value$, (s) => s.status === 'waiting');
+    await until(h.pending.value$, (p) => p.length === 2);
+    expect(h.pending.value.map((p) => [p.id, p.name]).sort()).toEqual([
       ['alice', 'Alice'],
       ['bob', 'bob'],
     ]);
-    expect(h.players).toEqual([]);
+    expect(h.players.value).toEqual([]);
     a.room.send(press(1)); // not sent before admission...
 
     expect(h.admit('alice')).toBe(true);
     await playing(a.room);
-    expect(a.room.status).toEqual({ status: 'playing', slot: 2 });
-    await until(h.input$(2), (s) => s.buttons === 1); // ...but sent at once after it
+    expect(a.room.status.value).toEqual({ status: 'playing', slot: 2 });
+    await until(h.input(2).value$, (s) => s.buttons === 1); // ...but sent at once after it
     expect(h.reject('bob', 'not today')).toBe(true);
-    await until(b.room.status$, (s) => s.status === 'rejected');
-    expect(b.room.status).toEqual({ status: 'rejected', reason: 'not today' });
-    expect(h.pending).toEqual([]);
+    await until(b.room.status.value$, (s) => s.status === 'rejected');
+    expect(b.room.status.value).toEqual({ status: 'rejected', reason: 'not today' });
+    expect(h.pending.value).toEqual([]);
     expect(h.admit('bob')).toBe(false);
   });
 
@@ -126,11 +129,13 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
     const a = guest('alice');
     await playing(a.room);
     const b = guest('bob');
-    await until(b.room.status$, (s) => s.status === 'rejected');
-    expect(b.room.status).toEqual({ status: 'rejected', reason: 'full' });
-    expect(h.players.map((p) => p.id)).toEqual(['alice']);
+    await until(b.room.status.value$, (s) => s.status === 'rejected');
+    expect(b.room.status.value).toEqual({ status: 'rejected', reason: 'full' });
+    expect(h.players.value.map((p) => p.id)).toEqual(['alice']);
     expect(() => h.input(3)).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
-    expect(() => h.input(1)).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => h.input(0)).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    // Slot 1 is the host's own controller: it never travels through the room and reads NEUTRAL.
+    expect(h.input(1).value).toBe(NEUTRAL);
   });
 
   it('frees a slot on leave with the input zeroed, and a returning guest gets its slot back', async () => {
@@ -139,18 +144,18 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
     const b = guest('bob');
     await playing(a.room);
     await playing(b.room);
-    const slotA = h.players.find((p) => p.id === 'alice')!.slot;
+    const slotA = h.players.value.find((p) => p.id === 'alice')!.slot;
     a.room.send(press(1 << Button.RT));
-    await until(h.input$(slotA), (s) => s.buttons !== 0);
-    await a.room.leave();
-    await until(h.players$, (ps) => ps.find((p) => p.id === 'alice')?.status === 'left');
-    expect(h.input(slotA)).toEqual(NEUTRAL);
-    expect(a.room.status).toEqual({ status: 'closed' });
+    await until(h.input(slotA).value$, (s) => s.buttons !== 0);
+    await a.room.close();
+    await until(h.players.value$, (ps) => ps.find((p) => p.id === 'alice')?.status === 'left');
+    expect(h.input(slotA).value).toEqual(NEUTRAL);
+    expect(a.room.status.value).toEqual({ status: 'closed' });
 
-    const back = joinRoom(a.connection, { room: 'r1' });
+    const back = joinRoom(a.connection, { room: 'r1', secure: false });
     rooms.push(back);
     await playing(back);
-    expect(back.status).toEqual({ status: 'playing', slot: slotA });
+    expect(back.status.value).toEqual({ status: 'playing', slot: slotA });
   });
 
   it('counts and ignores garbage published by a plain MQTT.js client', async () => {
@@ -158,8 +163,8 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
     const a = guest('alice');
     await playing(a.room);
     a.room.send(press(1 << Button.Y));
-    await until(h.input$(2), (s) => s.buttons === 1 << Button.Y);
-    const stats = h.stats;
+    await until(h.input(2).value$, (s) => s.buttons === 1 << Button.Y);
+    const stats = h.stats.value;
 
     const raw = await rawClient(broker.url, { clientId: 'vandal' });
     raws.push(raw);
@@ -176,25 +181,28 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
       Buffer.from(outOfRange),
       Buffer.from(good.subarray(0, 15)),
     ]) {
-      await raw.publishAsync('coplay/r1/in/alice', payload);
+      await raw.publishAsync('cp/r1/i/alice', payload);
     }
-    await raw.publishAsync('coplay/r1/in/nobody', Buffer.from(good));
-    await raw.publishAsync('coplay/r1/ctl/up/alice', 'not json', { qos: 1 });
-    await raw.publishAsync('coplay/r1/ctl/up/alice', JSON.stringify({ t: 'leave-ish' }), { qos: 1 });
-    await raw.publishAsync('coplay/r1/ctl/up/alice', JSON.stringify({ t: 'join', v: 99, session: 1 }), { qos: 1 });
-    await raw.publishAsync('coplay/r1/ctl/up/alice', Buffer.from([0xff, 0xfe, 0x00]), { qos: 1 });
+    await raw.publishAsync('cp/r1/i/nobody', Buffer.from(good));
+    await raw.publishAsync('cp/r1/u/alice', 'not json', { qos: 1 });
+    await raw.publishAsync('cp/r1/u/alice', JSON.stringify({ t: 'leave-ish' }), { qos: 1 });
+    await raw.publishAsync('cp/r1/u/alice', JSON.stringify({ t: 'join', v: 99, n: 9, session: 1 }), { qos: 1 });
+    await raw.publishAsync('cp/r1/u/alice', Buffer.from([0xff, 0xfe, 0x00]), { qos: 1 });
+    // Garbage on a presence topic is counted too (only an empty payload means "gone").
+    await raw.publishAsync('cp/r1/p/mallory', 'not a presence', { qos: 1 });
+    await raw.publishAsync('cp/r1/p/mallory', JSON.stringify({ v: 2 }), { qos: 1 });
 
-    await until(h.stats$, (s) => s.badControl >= stats.badControl + 4 && s.unknownSender >= stats.unknownSender + 1);
+    await until(h.stats.value$, (s) => s.badControl >= stats.badControl + 6 && s.unknownSender >= stats.unknownSender + 1);
     // Every input message so far is accounted for, and the bad ones are counted as malformed.
-    await until(h.stats$, (s) => s.malformed >= stats.malformed + 6);
-    const s = h.stats;
+    await until(h.stats.value$, (s) => s.malformed >= stats.malformed + 6);
+    const s = h.stats.value;
     expect(s.frames).toBe(s.applied + s.unchanged + s.malformed + s.duplicate + s.outOfOrder + s.staleSession + s.throttled + s.unknownSender);
-    expect(h.input(2).buttons).toBe(1 << Button.Y);
-    expect(h.players.find((p) => p.id === 'alice')?.status).toBe('playing');
+    expect(h.input(2).value.buttons).toBe(1 << Button.Y);
+    expect(h.players.value.find((p) => p.id === 'alice')?.status).toBe('playing');
 
     // The host still works.
     a.room.send(press(1 << Button.X));
-    await until(h.input$(2), (st) => st.buttons === 1 << Button.X);
+    await until(h.input(2).value$, (st) => st.buttons === 1 << Button.X);
   });
 
   it('drops duplicate and out-of-order frames across the sequence wrap-around (hand-made guest)', async () => {
@@ -204,16 +212,17 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
     raws.push(raw);
     const down: Array<Record<string, unknown>> = [];
     raw.on('message', (topic, payload) => {
-      if (topic === 'coplay/r1/ctl/down/hand') down.push(json(payload));
+      if (topic === 'cp/r1/d/hand') down.push(json(payload));
     });
-    await raw.subscribeAsync('coplay/r1/ctl/down/hand', { qos: 1 });
-    await raw.publishAsync('coplay/r1/ctl/up/hand', JSON.stringify({ t: 'join', v: 1, session: 42, name: 'Hand' }), { qos: 1 });
-    await expect.poll(() => down.find((m) => m.t === 'slot')).toEqual({ t: 'slot', slot: 2, session: 42 });
+    await raw.subscribeAsync('cp/r1/d/hand', { qos: 1 });
+    const join = { t: 'join', v: 2, n: 0, id: 'hand', session: 42, q: 65534, tok: 'hand-token', name: 'Hand' };
+    await raw.publishAsync('cp/r1/u/hand', JSON.stringify(join), { qos: 1 });
+    await expect.poll(() => down.find((m) => m.t === 'slot')).toMatchObject({ t: 'slot', slot: 2, session: 42 });
 
     const seen: number[] = [];
-    h.input$(2).subscribe((s) => seen.push(s.buttons));
+    h.input(2).value$.subscribe((s) => seen.push(s.buttons));
     const send = (seq: number, buttons: number, session = 42) =>
-      raw.publishAsync('coplay/r1/in/hand', Buffer.from(encodeFrame({ seq, session, state: press(buttons) })));
+      raw.publishAsync('cp/r1/i/hand', Buffer.from(encodeFrame({ seq, session, state: press(buttons) })));
     await send(65534, 1);
     await send(65535, 2);
     await send(65535, 4); // duplicate
@@ -225,34 +234,34 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
     await send(3, 256); // late
     await send(6, 512, 41); // another session
     await send(6, 1024);
-    await until(h.input$(2), (s) => s.buttons === 1024);
+    await until(h.input(2).value$, (s) => s.buttons === 1024);
     expect(seen).toEqual([0, 1, 2, 8, 128, 1024]);
-    expect(h.stats).toMatchObject({ duplicate: 2, outOfOrder: 3, staleSession: 1 });
+    expect(h.stats.value).toMatchObject({ duplicate: 2, outOfOrder: 3, staleSession: 1 });
   });
 
   it('a silent guest goes neutral and interrupted after silenceMs, then is freed after releaseMs', async () => {
     const h = host({ silenceMs: 100, releaseMs: 300 });
     const raw = await rawClient(broker.url, { clientId: 'quiet' });
     raws.push(raw);
-    await raw.subscribeAsync('coplay/r1/ctl/down/quiet', { qos: 1 });
-    await raw.publishAsync('coplay/r1/ctl/up/quiet', JSON.stringify({ t: 'join', v: 1, session: 1 }), { qos: 1 });
-    await until(h.players$, (ps) => ps.length === 1);
+    await raw.subscribeAsync('cp/r1/d/quiet', { qos: 1 });
+    await raw.publishAsync('cp/r1/u/quiet', JSON.stringify({ t: 'join', v: 2, n: 0, id: 'quiet', session: 1, q: 1, tok: 'quiet-token' }), { qos: 1 });
+    await until(h.players.value$, (ps) => ps.length === 1);
     // Timestamps taken synchronously where the host emits, so event-loop lag cannot skew them.
     let appliedAt = 0;
     const statusAt: Record<string, number> = {};
-    h.input$(2).subscribe((s) => {
+    h.input(2).value$.subscribe((s) => {
       if (s.buttons === 1) appliedAt = Date.now();
     });
-    h.players$.subscribe((ps) => {
+    h.players.value$.subscribe((ps) => {
       if (ps[0]) statusAt[ps[0].status] ??= Date.now();
     });
-    await raw.publishAsync('coplay/r1/in/quiet', Buffer.from(encodeFrame({ seq: 1, session: 1, state: press(1) })));
-    await until(h.input$(2), (s) => s.buttons === 1);
-    const interrupted = await until(h.players$, (ps) => ps[0]?.status === 'interrupted');
+    await raw.publishAsync('cp/r1/i/quiet', Buffer.from(encodeFrame({ seq: 1, session: 1, state: press(1) })));
+    await until(h.input(2).value$, (s) => s.buttons === 1);
+    const interrupted = await until(h.players.value$, (ps) => ps[0]?.status === 'interrupted');
     expect(interrupted[0]?.id).toBe('quiet');
-    expect(h.input(2)).toEqual(NEUTRAL);
-    await until(h.players$, (ps) => ps[0]?.status === 'left');
-    expect(h.input(2)).toEqual(NEUTRAL);
+    expect(h.input(2).value).toEqual(NEUTRAL);
+    await until(h.players.value$, (ps) => ps[0]?.status === 'left');
+    expect(h.input(2).value).toEqual(NEUTRAL);
     // Lower bounds only (timers never fire early by more than clock granularity).
     expect(statusAt.interrupted! - appliedAt).toBeGreaterThanOrEqual(95);
     expect(statusAt.left! - statusAt.interrupted!).toBeGreaterThanOrEqual(295);
@@ -264,18 +273,18 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
     const b = guest('bob');
     await playing(a.room);
     await playing(b.room);
-    const slotA = h.players.find((p) => p.id === 'alice')!.slot;
-    const slotB = h.players.find((p) => p.id === 'bob')!.slot;
+    const slotA = h.players.value.find((p) => p.id === 'alice')!.slot;
+    const slotB = h.players.value.find((p) => p.id === 'bob')!.slot;
     for (let i = 0; i < 500; i++) a.room.send(press(i & 0xff));
     b.room.send(press(1 << Button.HOME));
-    await until(h.input$(slotB), (s) => s.buttons === 1 << Button.HOME);
-    await until(h.players$, (ps) => ps.find((p) => p.id === 'alice')?.throttled === true);
-    await until(h.stats$, (s) => s.throttled > 300);
-    expect(h.players.find((p) => p.id === 'bob')?.throttled).toBe(false);
+    await until(h.input(slotB).value$, (s) => s.buttons === 1 << Button.HOME);
+    await until(h.players.value$, (ps) => ps.find((p) => p.id === 'alice')?.throttled === true);
+    await until(h.stats.value$, (s) => s.throttled > 300);
+    expect(h.players.value.find((p) => p.id === 'bob')?.throttled).toBe(false);
     // Alice's frames within the rate still get through.
     a.room.send(press(1 << Button.LB));
     // Once the bucket refills, alice's next keyframe passes.
-    await until(h.input$(slotA), (s) => s.buttons === 1 << Button.LB);
+    await until(h.input(slotA).value$, (s) => s.buttons === 1 << Button.LB);
   });
 
   it('masks input by per-player permissions, changed live', async () => {
@@ -283,13 +292,13 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
     const a = guest('alice');
     await playing(a.room);
     a.room.send({ buttons: (1 << Button.A) | (1 << Button.HOME), axes: [1, 1, 0, 0], triggers: [1, 0] });
-    await until(h.input$(2), (s) => s.buttons !== 0);
-    expect(h.input(2)).toEqual({ buttons: 1 << Button.A, axes: [0, 0, 0, 0], triggers: [0, 0] });
+    await until(h.input(2).value$, (s) => s.buttons !== 0);
+    expect(h.input(2).value).toEqual({ buttons: 1 << Button.A, axes: [0, 0, 0, 0], triggers: [0, 0] });
     expect(h.setPermissions('alice', { buttons: 0 })).toBe(true);
-    expect(h.input(2)).toEqual(NEUTRAL);
+    expect(h.input(2).value).toEqual(NEUTRAL);
     h.setPermissions('alice', { buttons: 0x1ffff, axes: 0b11 });
-    await until(h.input$(2), (s) => s.buttons === ((1 << Button.A) | (1 << Button.HOME)) && s.axes[0] === 1);
-    expect(h.players[0]?.permissions).toEqual({ buttons: 0x1ffff, axes: 0b11, triggers: 0 });
+    await until(h.input(2).value$, (s) => s.buttons === ((1 << Button.A) | (1 << Button.HOME)) && s.axes[0] === 1);
+    expect(h.players.value[0]?.permissions).toEqual({ buttons: 0x1ffff, axes: 0b11, triggers: 0 });
     expect(h.setPermissions('nobody', { buttons: 0 })).toBe(false);
     expect(() => h.setPermissions('alice', { buttons: -1 })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
   });
@@ -298,11 +307,11 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
     const h = host({ pingIntervalMs: 30 });
     const a = guest('alice');
     await playing(a.room);
-    const [p] = await until(h.players$, (ps) => ps[0]?.rttMs !== undefined && ps[0]?.jitterMs !== undefined);
+    const [p] = await until(h.players.value$, (ps) => ps[0]?.rttMs !== undefined && ps[0]?.jitterMs !== undefined);
     expect(p!.rttMs).toBeGreaterThanOrEqual(0);
     expect(p!.rttMs).toBeLessThan(5000);
-    await until(a.room.rtt$, (r) => r !== undefined);
-    expect(a.room.rtt).toBeGreaterThanOrEqual(0);
+    await until(a.room.rtt.value$, (r) => r !== undefined);
+    expect(a.room.rtt.value).toBeGreaterThanOrEqual(0);
   });
 
   it('broadcasts JSON and binary state to guests, latest wins, retained for late joiners', async () => {
@@ -311,16 +320,16 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
     await playing(a.room);
     await h.broadcast({ score: 1 });
     await h.broadcast({ score: 2 });
-    await until(a.room.hostState$, (s) => (s as { score?: number } | undefined)?.score === 2);
+    await until(a.room.hostState.value$, (s) => (s as { score?: number } | undefined)?.score === 2);
     const late = guest('late');
-    await until(late.room.hostState$, (s) => (s as { score?: number } | undefined)?.score === 2);
+    await until(late.room.hostState.value$, (s) => (s as { score?: number } | undefined)?.score === 2);
     await h.broadcast(new Uint8Array([0, 7, 255]));
-    const bin = await until(a.room.hostState$, (s) => s instanceof Uint8Array);
+    const bin = await until(a.room.hostState.value$, (s) => s instanceof Uint8Array);
     expect([...(bin as Uint8Array)]).toEqual([0, 7, 255]);
-    expect(() => h.broadcast(undefined)).toThrowError(expect.objectContaining({ code: 'INVALID_PAYLOAD' }));
+    await expect(h.broadcast(undefined)).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(() => h.broadcast(cyclic)).toThrowError(expect.objectContaining({ code: 'INVALID_PAYLOAD' }));
+    await expect(h.broadcast(cyclic)).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
   });
 
   it('closing the room tells guests, zeroes slots and clears the retained topics', async () => {
@@ -328,16 +337,16 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
     const a = guest('alice');
     await playing(a.room);
     a.room.send(press(1));
-    await until(h.input$(2), (s) => s.buttons === 1);
+    await until(h.input(2).value$, (s) => s.buttons === 1);
     await h.broadcast({ over: false });
     let completed = false;
-    h.input$(2).subscribe({ complete: () => (completed = true) });
+    h.input(2).value$.subscribe({ complete: () => (completed = true) });
     await h.close();
     expect(completed).toBe(true);
-    expect(h.input(2)).toEqual(NEUTRAL);
-    await until(a.room.status$, (s) => s.status === 'closed');
-    await broker.waitFor({ type: 'publish', topic: 'coplay/r1/host', payload: '', retain: true });
-    await broker.waitFor({ type: 'publish', topic: 'coplay/r1/state', payload: '', retain: true });
+    expect(h.input(2).value).toEqual(NEUTRAL);
+    await until(a.room.status.value$, (s) => s.status === 'closed');
+    await broker.waitFor({ type: 'publish', topic: 'cp/r1/h', payload: '', retain: true });
+    await broker.waitFor({ type: 'publish', topic: 'cp/r1/s', payload: '', retain: true });
   });
 
   it('waits for a host that starts later, and re-joins a host that crashed and came back', async () => {
@@ -348,15 +357,15 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
       const h1 = host({}, proxy.url);
       await playing(a.room);
       a.room.send(press(1 << Button.A));
-      await until(h1.input$(2), (s) => s.buttons === 1 << Button.A);
+      await until(h1.input(2).value$, (s) => s.buttons === 1 << Button.A);
 
       // The host's link dies without DISCONNECT: its last will clears the host presence.
       proxy.refuse();
-      await until(a.room.status$, (s) => s.status === 'joining');
+      await until(a.room.status.value$, (s) => s.status === 'joining');
       const h2 = host();
       await playing(a.room);
       a.room.send(press(1 << Button.X));
-      await until(h2.input$(2), (s) => s.buttons === 1 << Button.X);
+      await until(h2.input(2).value$, (s) => s.buttons === 1 << Button.X);
     } finally {
       await proxy.close();
     }
@@ -369,18 +378,18 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
       const a = guest('alice', undefined, proxy.url);
       await playing(a.room);
       a.room.send(press(1 << Button.A));
-      await until(h.input$(2), (s) => s.buttons === 1 << Button.A);
-      const framesBefore = broker.events.filter((e) => e.type === 'publish' && e.topic === 'coplay/r1/in/alice');
+      await until(h.input(2).value$, (s) => s.buttons === 1 << Button.A);
+      const framesBefore = broker.events.filter((e) => e.type === 'publish' && e.topic === 'cp/r1/i/alice');
       const old = decodeFrame(framesBefore.at(-1)!.payload!);
       if (!old.ok) throw new Error('guest sent an invalid frame');
 
       proxy.cut();
-      await until(a.room.status$, (s) => s.status === 'joining');
+      await until(a.room.status.value$, (s) => s.status === 'joining');
       a.room.send(press(1 << Button.B)); // changed while offline: not sent, must arrive as the keyframe
       await playing(a.room);
-      await until(h.input$(2), (s) => s.buttons === 1 << Button.B);
+      await until(h.input(2).value$, (s) => s.buttons === 1 << Button.B);
 
-      const newFrames = broker.events.filter((e) => e.type === 'publish' && e.topic === 'coplay/r1/in/alice').slice(framesBefore.length);
+      const newFrames = broker.events.filter((e) => e.type === 'publish' && e.topic === 'cp/r1/i/alice').slice(framesBefore.length);
       const first = decodeFrame(newFrames[0]!.payload!);
       expect(first.ok && first.frame.session).not.toBe(old.frame.session);
       expect(first.ok && first.frame.state.buttons).toBe(1 << Button.B);
@@ -388,14 +397,14 @@ describe('hostRoom + joinRoom over an embedded broker', () => {
       // A frame of the old session, even with a newer sequence number, is never applied.
       const stale = await rawClient(broker.url, { clientId: 'replayer' });
       raws.push(stale);
-      const before = h.stats.staleSession;
+      const before = h.stats.value.staleSession;
       await stale.publishAsync(
-        'coplay/r1/in/alice',
+        'cp/r1/i/alice',
         Buffer.from(encodeFrame({ seq: (old.frame.seq + 1) & 0xffff, session: old.frame.session, state: press(1 << Button.A) })),
       );
-      await until(h.stats$, (s) => s.staleSession > before);
-      expect(h.input(2).buttons).toBe(1 << Button.B);
-      expect(statesEqual(h.input(2), press(1 << Button.B))).toBe(true);
+      await until(h.stats.value$, (s) => s.staleSession > before);
+      expect(h.input(2).value.buttons).toBe(1 << Button.B);
+      expect(statesEqual(h.input(2).value, press(1 << Button.B))).toBe(true);
     } finally {
       await proxy.close();
     }

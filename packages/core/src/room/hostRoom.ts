@@ -1,24 +1,51 @@
-import { asyncScheduler, BehaviorSubject, type SchedulerAction, type Subscription } from 'rxjs';
+import { asyncScheduler, type SchedulerAction, type Subscription } from 'rxjs';
 import type { Connection, Message, PublishOptions } from '../connection/types';
 import { CoplayError } from '../errors/CoplayError';
 import { ALL_BUTTONS, NEUTRAL, type ControllerState } from '../input/ControllerState';
-import { parseUp, type DownMessage, type HostPresence } from './controlMessages';
+import { createLive, type LiveSource } from '../store/createLive';
+import type { Live } from '../store/Live';
+import { isUint8Array } from '../util/isUint8Array';
+import { jsonBytes, parseGuestPresence, parseJsonObject, parseUp, type DownBody, type HostPresence, type UpMessage } from './controlMessages';
+import { hostWill } from './hostWill';
+import type { RoomInvite } from './invite';
+import { LinkMacs, seal, unseal } from './LinkMacs';
 import { ALL_PERMISSIONS, type Permissions } from './Permissions';
 import { PlayerInput, type FrameVerdict } from './PlayerInput';
-import { ROOM_PROTOCOL_VERSION, roomTopics } from './roomTopics';
+import { CONTROL_TAG_BYTES, concatBytes, createHostKeys, deriveLinkKeys, fromBase64Url, PUBLIC_KEY_BYTES, signBody, toBase64Url, type HostKeys, type LinkKeys } from './roomCrypto';
+import { refusalOf } from './refusalOf';
+import { checkRoomFits, ROOM_PROTOCOL_VERSION, roomTopics, topicLimitsOf } from './roomTopics';
 import { RttEstimator } from './RttEstimator';
-import type { HostRoom, HostRoomOptions, PendingGuest, PlayerInfo, RoomStats } from './types';
+import { TokenBucket } from './TokenBucket';
+import type { HostRoom, HostRoomOptions, HostStatus, PendingGuest, PlayerInfo, RoomStats } from './types';
 import { validateId } from './validateId';
-import { isUint8Array } from '../util/isUint8Array';
 
 const MAX_SLOTS = 16;
 const STATS_INTERVAL_MS = 100;
 /** Pongs older than this are from another era (e.g. before a host reconnect) and ignored. */
 const MAX_RTT_MS = 60_000;
+/** Guests remembered (replay counters, keys) beyond the seated and waiting ones. */
+const MAX_PEERS = 512;
+/** New key agreements per second (a flood of joins with fresh keys costs the host ECDH work). */
+const JOIN_RATE = 50;
+
+/** One guest as the host knows it: its identity (key, or token without authentication) and link. */
+interface Peer {
+  /** `pk` in an authenticated room, else the guest's token. */
+  readonly key: string;
+  gid: string;
+  clientId: string;
+  keys: LinkKeys | undefined;
+  macs: LinkMacs | undefined;
+  /** Last accepted `n` of guest → host messages. */
+  upN: number;
+  record: PlayerRecord | undefined;
+  pending: (PendingGuest & { session: number; nextSeq: number }) | undefined;
+  banned: boolean;
+}
 
 interface PlayerRecord {
   slot: number;
-  id: string;
+  peer: Peer;
   name: string;
   status: PlayerInfo['status'];
   session: number;
@@ -38,6 +65,7 @@ const VERDICT_STAT: Record<FrameVerdict, keyof RoomStats> = {
   outOfOrder: 'outOfOrder',
   staleSession: 'staleSession',
   throttled: 'throttled',
+  forged: 'forged',
 };
 
 function checkPermissions(p: Partial<Permissions>, where: string): void {
@@ -59,6 +87,7 @@ function resolveOptions(options: HostRoomOptions) {
   if (admission !== 'auto' && admission !== 'manual') {
     throw new CoplayError('INVALID_OPTIONS', `admission must be 'auto' or 'manual', got ${JSON.stringify(admission)}`);
   }
+  if (options.secure !== undefined && typeof options.secure !== 'boolean') throw new CoplayError('INVALID_OPTIONS', 'secure must be a boolean');
   const maxPlayers = options.maxPlayers ?? 4;
   if (!Number.isInteger(maxPlayers) || maxPlayers < 2 || maxPlayers > MAX_SLOTS) {
     throw new CoplayError('INVALID_OPTIONS', `maxPlayers must be an integer in 2..${MAX_SLOTS} (the host is player 1), got ${maxPlayers}`);
@@ -74,6 +103,7 @@ function resolveOptions(options: HostRoomOptions) {
   checkPermissions(permissions, 'options.permissions');
   return {
     room,
+    secure: options.secure !== false,
     admission,
     maxPlayers,
     silenceMs: positive('silenceMs', options.silenceMs ?? 250),
@@ -82,23 +112,27 @@ function resolveOptions(options: HostRoomOptions) {
     maxFramesPerSecond,
     burst: positive('rateLimit.burst', options.rateLimit?.burst ?? Math.max(8, Math.ceil(maxFramesPerSecond / 4))),
     permissions: Object.freeze(permissions) as Permissions,
+    setWill: options.setWill !== false,
     scheduler: options.scheduler ?? asyncScheduler,
   };
 }
 
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
 const toInfo = (r: PlayerRecord): PlayerInfo => ({
   slot: r.slot,
-  id: r.id,
+  id: r.peer.gid,
+  clientId: r.peer.clientId,
   name: r.name,
   status: r.status,
-  ...(r.rtt.srtt !== undefined ? { rttMs: Math.round(r.rtt.srtt * 10) / 10 } : {}),
-  ...(r.rtt.rttvar !== undefined ? { jitterMs: Math.round(r.rtt.rttvar * 10) / 10 } : {}),
+  ...(r.rtt.srtt !== undefined ? { rttMs: round1(r.rtt.srtt) } : {}),
+  ...(r.rtt.rttvar !== undefined ? { jitterMs: round1(r.rtt.rttvar) } : {}),
   permissions: r.permissions,
   throttled: r.throttled,
 });
 
 /** Binary broadcasts are prefixed with a 0x00 byte, which no JSON text starts with. */
-function encodeBroadcast(state: unknown): string | Uint8Array {
+function encodeBroadcast(state: unknown): Uint8Array {
   if (isUint8Array(state)) {
     const out = new Uint8Array(state.length + 1);
     out.set(state, 1);
@@ -111,35 +145,46 @@ function encodeBroadcast(state: unknown): string | Uint8Array {
     throw new CoplayError('INVALID_PAYLOAD', 'broadcast state cannot be serialised as JSON', { cause });
   }
   if (json === undefined) throw new CoplayError('INVALID_PAYLOAD', `broadcast state of type ${typeof state} has no JSON form`);
-  return json;
+  return new TextEncoder().encode(json);
 }
 
+const u32 = (n: number) => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n >>> 0);
+  return b;
+};
+
 /**
- * Opens a co-play room on a connection: guests join and get player slots 2..maxPlayers, their
- * input frames become one clean {@link ControllerState} stream per slot.
+ * Opens a co-play room on a connection: guests join with the room's invite and get player slots
+ * 2..maxPlayers, their input frames become one clean {@link ControllerState} per slot.
  *
- * The connection should carry {@link hostWill} as its last will, so guests notice a crashed host.
- * @throws CoplayError `INVALID_ID` for a bad room id, `INVALID_OPTIONS` for bad options.
+ * By default the room is authenticated: it makes a key pair, `invite` carries the public key, and
+ * every frame and control message is tagged with a key only the host and that guest share.
+ * @throws CoplayError `INVALID_ID` for a bad room id, `TOPIC_TOO_LONG` when the room id is too long
+ * for the connection's broker, `INVALID_OPTIONS` for bad options.
  * @example
  * const host = hostRoom(conn, { room: 'living-room', maxPlayers: 2 });
- * host.input$(2).subscribe((pad) => game.setController(2, pad));
+ * shareLink.href = `${location.origin}/play#${formatInvite(await host.invite)}`;
+ * host.input(2).value$.subscribe((pad) => game.setController(2, pad));
  */
 export function hostRoom<S = unknown>(connection: Connection, options: HostRoomOptions): HostRoom<S> {
   const o = resolveOptions(options);
-  const { scheduler } = o;
+  checkRoomFits(o.room, topicLimitsOf(connection));
+  const { scheduler, secure } = o;
   const topics = roomTopics(o.room);
-  const inputPrefix = `${topics.root}/in/`;
-  const presencePrefix = `${topics.root}/presence/`;
-  const upPrefix = `${topics.root}/ctl/up/`;
+  const inputPrefix = `${topics.root}/i/`;
+  const presencePrefix = `${topics.root}/p/`;
+  const upPrefix = `${topics.root}/u/`;
+  if (o.setWill) connection.setWill(hostWill(o.room));
 
-  const slots = new Map<number, BehaviorSubject<ControllerState>>();
-  for (let s = 2; s <= o.maxPlayers; s++) slots.set(s, new BehaviorSubject<ControllerState>(NEUTRAL));
+  const slots = new Map<number, LiveSource<ControllerState>>();
+  for (let s = 1; s <= o.maxPlayers; s++) slots.set(s, createLive<ControllerState>(NEUTRAL));
   const records = new Map<number, PlayerRecord>(); // by slot, including `left`
-  const occupants = new Map<string, PlayerRecord>(); // by id, not `left`
-  const pendingById = new Map<string, PendingGuest & { session: number }>();
-  const banned = new Set<string>();
-  const players$ = new BehaviorSubject<readonly PlayerInfo[]>([]);
-  const pending$ = new BehaviorSubject<readonly PendingGuest[]>([]);
+  const byGid = new Map<string, Peer>(); // the guest each topic id belongs to
+  const peers = new Map<string, Peer>(); // by key (pk or token), insertion order = age
+  const status = createLive<HostStatus>({ status: 'open' });
+  const players = createLive<readonly PlayerInfo[]>([]);
+  const pending = createLive<readonly PendingGuest[]>([]);
   const counters: MutableStats = {
     frames: 0,
     applied: 0,
@@ -151,44 +196,74 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     throttled: 0,
     unknownSender: 0,
     badControl: 0,
+    forged: 0,
   };
-  const stats$ = new BehaviorSubject<RoomStats>({ ...counters });
+  const stats = createLive<RoomStats>(Object.freeze({ ...counters }));
   let statsFlush: Subscription | undefined;
   let closed = false;
   const subscriptions: Subscription[] = [];
+  const joinBucket = new TokenBucket(JOIN_RATE, JOIN_RATE);
 
   const bumpStat = (key: keyof RoomStats) => {
     counters[key]++;
     // Under a flood, one stats emission per interval instead of one per frame.
     statsFlush ??= scheduler.schedule(() => {
       statsFlush = undefined;
-      if (!closed) stats$.next({ ...counters });
+      if (!closed) stats.set(Object.freeze({ ...counters }));
     }, STATS_INTERVAL_MS);
   };
 
   const emitPlayers = () => {
     if (closed) return;
-    players$.next([...records.values()].sort((a, b) => a.slot - b.slot).map(toInfo));
+    players.set([...records.values()].sort((a, b) => a.slot - b.slot).map(toInfo));
   };
   const emitPending = () => {
     if (closed) return;
-    pending$.next([...pendingById.values()].map(({ id, name, since }) => ({ id, name, since })));
+    const list: PendingGuest[] = [];
+    for (const p of peers.values()) if (p.pending) list.push({ id: p.gid, clientId: p.clientId, name: p.pending.name, since: p.pending.since });
+    pending.set(list);
   };
+
+  // --- keys (authenticated rooms): the invite waits for them, and so does the host presence
+  let keys: HostKeys | undefined;
+  const keysReady: Promise<HostKeys | undefined> = secure ? createHostKeys() : Promise.resolve(undefined);
+  const invite: Promise<RoomInvite> = keysReady.then((k) => ({ room: o.room, ...(k ? { key: toBase64Url(k.signPublic) } : {}) }));
+  invite.catch(() => undefined); // the failure is reported through status
+  keysReady.then(
+    (k) => {
+      keys = k;
+      if (k && connected) void publishPresence();
+    },
+    (cause) => fail(new CoplayError('INVALID_OPTIONS', 'could not make the room keys (WebCrypto)', { cause })),
+  );
 
   const publish = (topic: string, payload: string | Uint8Array, opts: PublishOptions): Promise<boolean> => {
+    let sent: Promise<boolean>;
     try {
-      // Failures are reported through state (the guest re-joins); never an unhandled rejection.
-      return connection.publish(topic, payload, opts).catch(() => false);
-    } catch {
-      return Promise.resolve(false);
+      sent = connection.publish(topic, payload, opts);
+    } catch (e) {
+      sent = Promise.reject(e);
     }
+    // A broker that refuses what the room must send ends the room; anything else (offline, closed)
+    // is healed by the guests' re-joins.
+    return sent.catch((e: unknown) => {
+      const refusal = refusalOf(e, topic);
+      if (refusal) fail(refusal);
+      return false;
+    });
   };
-  const sendDown = (id: string, message: DownMessage, opts: PublishOptions = {}) =>
-    publish(topics.down(id), JSON.stringify(message), { qos: 1, ...opts });
 
-  const lowestFreeSlot = (id: string): number | undefined => {
+  // One counter for the whole room: it only grows while the room lives, whatever the host forgets about a guest.
+  let downN = 0;
+  const sendDown = (peer: Peer, body: DownBody, opts: PublishOptions = {}) => {
+    if (secure && !peer.macs) return Promise.resolve(false);
+    const bytes = jsonBytes({ ...body, n: ++downN });
+    return publish(topics.down(peer.gid), peer.macs ? seal(peer.macs.down, bytes) : bytes, { qos: 1, ...opts });
+  };
+
+  const lowestFreeSlot = (peer: Peer): number | undefined => {
     // A returning guest gets its old slot back when nobody took it meanwhile.
-    for (const r of records.values()) if (r.id === id && r.status === 'left') return r.slot;
+    for (const r of records.values()) if (r.peer === peer && r.status === 'left') return r.slot;
     for (let s = 2; s <= o.maxPlayers; s++) {
       const r = records.get(s);
       if (!r || r.status === 'left') return s;
@@ -202,19 +277,19 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     record.input = undefined;
     record.status = 'left';
     record.throttled = false;
-    if (occupants.get(record.id) === record) occupants.delete(record.id);
+    if (record.peer.record === record) record.peer.record = undefined;
     emitPlayers();
   };
 
-  const seat = (id: string, name: string, session: number) => {
-    const slot = lowestFreeSlot(id);
+  const seat = (peer: Peer, name: string, session: number, nextSeq: number) => {
+    const slot = lowestFreeSlot(peer);
     if (slot === undefined) {
-      void sendDown(id, { t: 'reject', reason: 'full' });
+      void sendDown(peer, { t: 'reject', reason: 'full' });
       return;
     }
     const record: PlayerRecord = {
       slot,
-      id,
+      peer,
       name,
       status: 'playing',
       session,
@@ -223,7 +298,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
       rtt: new RttEstimator(),
       input: undefined,
     };
-    const subject = slots.get(slot)!;
+    const live = slots.get(slot)!;
     record.input = new PlayerInput(
       {
         scheduler,
@@ -233,10 +308,12 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
         burst: o.burst,
         permissions: record.permissions,
         session,
+        nextSeq,
+        ...(peer.macs ? { mac: peer.macs.frame } : {}),
       },
       {
         state: (s) => {
-          if (!closed) subject.next(s);
+          if (!closed) live.set(s);
         },
         status: (s) => {
           record.status = s;
@@ -250,61 +327,110 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
       },
     );
     records.set(slot, record);
-    occupants.set(id, record);
+    peer.record = record;
     emitPlayers();
-    void sendDown(id, { t: 'slot', slot, session });
+    void sendDown(peer, { t: 'slot', slot, session });
   };
 
-  const onJoin = (id: string, session: number, name: string | undefined) => {
-    if (banned.has(id)) {
-      void sendDown(id, { t: 'reject', reason: 'kicked' });
+  /** Points `gid` at `peer` (a new guest, a re-announce under a new client id, or a move to a link id). */
+  const bind = (peer: Peer, gid: string) => {
+    if (peer.gid !== gid && byGid.get(peer.gid) === peer) byGid.delete(peer.gid);
+    peer.gid = gid;
+    byGid.set(gid, peer);
+    if (peer.keys && peer.macs?.gid !== gid) {
+      peer.macs = new LinkMacs(peer.keys, o.room, gid);
+      peer.record?.input?.setMac(peer.macs.frame);
+    }
+  };
+
+  const remember = (peer: Peer) => {
+    peers.delete(peer.key);
+    peers.set(peer.key, peer);
+    if (peers.size <= MAX_PEERS) return;
+    for (const [key, old] of peers) {
+      if (peers.size <= MAX_PEERS) break;
+      // Seated, waiting and banned guests are kept; the rest only held replay counters.
+      if (old.record || old.pending || old.banned) continue;
+      peers.delete(key);
+      if (byGid.get(old.gid) === old) byGid.delete(old.gid);
+    }
+  };
+
+  const onJoin = (peer: Peer, gid: string, m: Extract<UpMessage, { t: 'join' }>) => {
+    const holder = byGid.get(gid);
+    if (holder && holder !== peer) {
+      if (secure) {
+        // Another key on a topic id someone holds: an impostor (or a reloaded page, which moves to a link id).
+        bumpStat('forged');
+        return;
+      }
+      // Without authentication the broker's ACL is the identity: the topic's owner came back as a new guest object.
+      if (holder.record) {
+        peer.record = holder.record;
+        holder.record.peer = peer;
+        holder.record = undefined;
+      }
+      holder.pending = undefined;
+      if (holder.banned) peer.banned = true;
+    }
+    bind(peer, gid);
+    peer.clientId = m.id;
+    if (peer.banned) {
+      void sendDown(peer, { t: 'reject', reason: 'kicked' });
       return;
     }
-    const record = occupants.get(id);
+    const record = peer.record;
     if (record) {
-      // A re-join (reconnect, or the host came back): same slot, and frames of the old session
-      // can no longer be applied.
-      if (record.session !== session) {
-        record.session = session;
-        record.input?.resetSession(session);
+      // A re-join (reconnect, new client id, or the host came back): same slot, and frames of the
+      // old session can no longer be applied.
+      if (record.session !== m.session) {
+        record.session = m.session;
+        record.input?.resetSession(m.session, m.q);
       }
-      if (name !== undefined && name !== record.name) {
-        record.name = name;
-        emitPlayers();
-      }
-      void sendDown(id, { t: 'slot', slot: record.slot, session });
+      if (m.name !== undefined && m.name !== record.name) record.name = m.name;
+      emitPlayers();
+      void sendDown(peer, { t: 'slot', slot: record.slot, session: m.session });
       return;
     }
-    const waiting = pendingById.get(id);
-    if (waiting || o.admission === 'manual') {
-      pendingById.set(id, { id, name: name ?? waiting?.name ?? id, since: waiting?.since ?? scheduler.now(), session });
+    if (peer.pending || o.admission === 'manual') {
+      peer.pending = {
+        id: gid,
+        clientId: m.id,
+        name: m.name ?? peer.pending?.name ?? m.id,
+        since: peer.pending?.since ?? scheduler.now(),
+        session: m.session,
+        nextSeq: m.q,
+      };
       emitPending();
-      void sendDown(id, { t: 'waiting', session });
+      void sendDown(peer, { t: 'waiting', session: m.session });
       return;
     }
-    seat(id, name ?? id, session);
+    seat(peer, m.name ?? m.id, m.session, m.q);
   };
 
-  const onUp = (id: string, payload: Uint8Array) => {
-    const message = parseUp(payload);
-    if (!message) {
-      bumpStat('badControl');
+  const handleUp = (peer: Peer, gid: string, m: UpMessage) => {
+    if (m.n <= peer.upN) {
+      // A replay (or a copy of an old message): authentic but not new.
+      if (secure) bumpStat('forged');
       return;
     }
-    switch (message.t) {
+    peer.upN = m.n;
+    switch (m.t) {
       case 'join':
-        onJoin(id, message.session, message.name);
+        onJoin(peer, gid, m);
         break;
-      case 'leave': {
-        const record = occupants.get(id);
-        if (record) free(record);
-        if (pendingById.delete(id)) emitPending();
+      case 'leave':
+        if (byGid.get(gid) !== peer) return;
+        if (peer.record) free(peer.record);
+        if (peer.pending) {
+          peer.pending = undefined;
+          emitPending();
+        }
         break;
-      }
       case 'pong': {
-        const record = occupants.get(id);
-        const rtt = scheduler.now() - message.ts;
-        if (!record || !(rtt >= 0 && rtt < MAX_RTT_MS)) return;
+        const record = peer.record;
+        const rtt = scheduler.now() - m.ts;
+        if (!record || byGid.get(gid) !== peer || !(rtt >= 0 && rtt < MAX_RTT_MS)) return;
         record.rtt.sample(rtt);
         emitPlayers();
         break;
@@ -312,18 +438,144 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     }
   };
 
-  const onPresence = (id: string, payload: Uint8Array) => {
-    // Only an empty payload matters: the guest's last will (or its clean leave) cleared presence.
-    if (payload.length !== 0) return;
-    occupants.get(id)?.input?.interrupt();
-    if (pendingById.delete(id)) emitPending();
+  // Key agreements in flight, so a guest's later messages wait for its join (order matters).
+  const inFlight = new Map<string, Promise<void>>();
+  const derived = new Map<string, Promise<LinkKeys | undefined>>();
+
+  const deriveFor = (pk: string): Promise<LinkKeys | undefined> | undefined => {
+    const known = derived.get(pk);
+    if (known) return known;
+    const raw = fromBase64Url(pk);
+    if (!keys || raw?.length !== PUBLIC_KEY_BYTES) return undefined;
+    if (!joinBucket.take(scheduler.now())) {
+      bumpStat('throttled');
+      return undefined;
+    }
+    const k = keys;
+    const p = deriveLinkKeys(k.dhPrivate, raw, o.room, k.dhPublic, raw).catch(() => undefined);
+    derived.set(pk, p);
+    if (derived.size > MAX_PEERS) derived.delete(derived.keys().next().value!);
+    return p;
+  };
+
+  const onSecureUp = (gid: string, payload: Uint8Array) => {
+    const holder = byGid.get(gid);
+    const body = holder?.macs ? unseal(holder.macs.up, payload) : undefined;
+    if (body) {
+      const m = parseUp(body);
+      if (!m) bumpStat('badControl');
+      else handleUp(holder!, gid, m);
+      return;
+    }
+    // Not from the topic's guest: a join from a new guest (or the same guest under a new topic id) carries its key.
+    const m = payload.length > CONTROL_TAG_BYTES ? parseUp(payload.subarray(CONTROL_TAG_BYTES)) : undefined;
+    if (!m) {
+      bumpStat(parseJsonObject(payload) ? 'forged' : 'badControl'); // untagged JSON is a forgery attempt
+      return;
+    }
+    if (m.t !== 'join' || m.pk === undefined) {
+      bumpStat('forged');
+      return;
+    }
+    const pk = m.pk;
+    const known = peers.get(pk);
+    if (known?.keys) {
+      const macs = new LinkMacs(known.keys, o.room, gid);
+      if (!unseal(macs.up, payload)) bumpStat('forged');
+      else handleUp(known, gid, m);
+      return;
+    }
+    const agreeing = deriveFor(pk);
+    if (!agreeing) {
+      if (!keys || fromBase64Url(pk)?.length !== PUBLIC_KEY_BYTES) bumpStat('forged');
+      return;
+    }
+    const done = agreeing.then((linkKeys) => {
+      if (closed) return;
+      if (!linkKeys) {
+        bumpStat('forged');
+        return;
+      }
+      const macs = new LinkMacs(linkKeys, o.room, gid);
+      if (!unseal(macs.up, payload)) {
+        bumpStat('forged');
+        return;
+      }
+      let peer = peers.get(pk);
+      if (!peer) {
+        peer = { key: pk, gid, clientId: m.id, keys: linkKeys, macs, upN: -1, record: undefined, pending: undefined, banned: false };
+        remember(peer);
+      }
+      handleUp(peer, gid, m);
+    });
+    chain(gid, done);
+  };
+
+  const chain = (gid: string, step: Promise<void>) => {
+    const next = step.finally(() => {
+      if (inFlight.get(gid) === next) inFlight.delete(gid);
+    });
+    inFlight.set(gid, next);
+  };
+
+  const onPlainUp = (gid: string, payload: Uint8Array) => {
+    const m = parseUp(payload);
+    if (!m) {
+      bumpStat('badControl');
+      return;
+    }
+    let peer = byGid.get(gid);
+    if (m.t === 'join') {
+      const mine = peers.get(m.tok);
+      if (mine) peer = mine;
+      else {
+        peer = { key: m.tok, gid, clientId: m.id, keys: undefined, macs: undefined, upN: -1, record: undefined, pending: undefined, banned: false };
+        remember(peer);
+      }
+    }
+    if (!peer) return; // leave or pong from nobody we know
+    handleUp(peer, gid, m);
+  };
+
+  const onUp = (gid: string, payload: Uint8Array) => {
+    const run = () => (secure ? onSecureUp(gid, payload) : onPlainUp(gid, payload));
+    const waiting = inFlight.get(gid);
+    if (waiting) chain(gid, waiting.then(() => (closed ? undefined : run())));
+    else run();
+  };
+
+  const onPresence = (gid: string, payload: Uint8Array) => {
+    const peer = byGid.get(gid);
+    if (payload.length === 0) {
+      // The guest's last will or clean leave. In an authenticated room anyone could send it, so it
+      // is not trusted there: silence (silenceMs) tells the same a little later.
+      if (secure || !peer) return;
+      peer.record?.input?.interrupt();
+      if (peer.pending) {
+        peer.pending = undefined;
+        emitPending();
+      }
+      return;
+    }
+    if (secure) {
+      if (peer?.macs) {
+        const body = unseal(peer.macs.presence, payload);
+        if (!body) bumpStat('forged');
+        else if (!parseGuestPresence(body)) bumpStat('badControl');
+        return;
+      }
+      // Not verifiable yet (the join comes next); only plain garbage is counted.
+      if (payload.length <= CONTROL_TAG_BYTES || !parseGuestPresence(payload.subarray(CONTROL_TAG_BYTES))) bumpStat('badControl');
+      return;
+    }
+    if (!parseGuestPresence(payload)) bumpStat('badControl');
   };
 
   const onInput = (m: Message) => {
     if (closed) return;
     counters.frames++;
-    // Hot path: no id validation here; only validated (seated) ids are in `occupants`.
-    const record = m.topic.startsWith(inputPrefix) ? occupants.get(m.topic.slice(inputPrefix.length)) : undefined;
+    // Hot path: no id validation here; only known topic ids are in `byGid`.
+    const record = m.topic.startsWith(inputPrefix) ? byGid.get(m.topic.slice(inputPrefix.length))?.record : undefined;
     if (!record?.input) {
       bumpStat('unknownSender');
       return;
@@ -331,7 +583,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     bumpStat(VERDICT_STAT[record.input.receive(m.payload)]);
   };
 
-  // The client id is the last topic level; anything that is not a valid id is garbage.
+  // The topic id is the last topic level; anything that is not a valid id is garbage.
   const idAfter = (prefix: string, topic: string): string | undefined => {
     if (!topic.startsWith(prefix)) return undefined;
     const id = topic.slice(prefix.length);
@@ -350,112 +602,154 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     }
     handler(id, m.payload);
   };
-  const onError = () => {
-    // A refused subscription (broker ACL) is a deployment error, surfaced on the connection; the
-    // room stays usable for what it can still do.
+  const onError = (filter: string) => (e: unknown) =>
+    fail(refusalOf(e, filter) ?? new CoplayError('SUBSCRIBE_FAILED', `subscription to ${filter} failed`, { cause: e }));
+
+  const listen = (filter: string, qos: 0 | 1, next: (m: Message) => void) =>
+    subscriptions.push(connection.topic(filter, { qos }).subscribe({ next, error: onError(filter) }));
+  listen(`${topics.root}/i/+`, 0, onInput);
+  listen(`${topics.root}/p/+`, 1, route(onPresence, presencePrefix));
+  listen(`${topics.root}/u/+`, 1, route(onUp, upPrefix));
+
+  let presenceN = 0;
+  let connected = false;
+  const publishPresence = async () => {
+    if (closed || (secure && !keys)) return;
+    const presence: HostPresence = {
+      v: ROOM_PROTOCOL_VERSION,
+      n: ++presenceN,
+      admission: o.admission,
+      maxPlayers: o.maxPlayers,
+      pingMs: o.pingIntervalMs,
+      ...(keys ? { dk: toBase64Url(keys.dhPublic) } : {}),
+    };
+    const body = jsonBytes(presence);
+    const payload = keys ? concatBytes(await signBody(keys.signPrivate, 'h', o.room, body), body) : body;
+    if (!closed) await publish(topics.host, payload, { qos: 1, retain: true, whenOffline: 'drop' });
   };
-
-  subscriptions.push(
-    connection.topic(`${topics.root}/in/+`, { qos: 0 }).subscribe({ next: onInput, error: onError }),
-    connection.topic(`${topics.root}/presence/+`, { qos: 1 }).subscribe({ next: route(onPresence, presencePrefix), error: onError }),
-    connection.topic(`${topics.root}/ctl/up/+`, { qos: 1 }).subscribe({ next: route(onUp, upPrefix), error: onError }),
-  );
-
-  const presence: HostPresence = { v: ROOM_PROTOCOL_VERSION, admission: o.admission, maxPlayers: o.maxPlayers };
-  let wasConnected = false;
   subscriptions.push(
     connection.state.value$.subscribe((s) => {
-      const connected = s.status === 'connected';
-      if (connected && !wasConnected) {
+      const up = s.status === 'connected';
+      if (up && !connected) {
         // After the connection re-subscribed on this CONNACK, so guests' joins find us listening.
         // Guests re-join when they see it, which also re-syncs them after a host outage.
-        queueMicrotask(() => {
-          if (!closed) void publish(topics.host, JSON.stringify(presence), { qos: 1, retain: true, whenOffline: 'drop' });
-        });
+        queueMicrotask(() => void publishPresence());
       }
-      wasConnected = connected;
+      connected = up;
     }),
   );
 
+  // Pings go at QoS 0 (a lost one is just a missing sample) and at a random phase, so rooms
+  // opened together do not ping in the same tick; see PROTOCOL.md, "Latency".
   const pingTimer = scheduler.schedule(function (this: SchedulerAction<undefined>) {
     if (closed) return;
     const ts = scheduler.now();
-    for (const r of occupants.values()) {
+    for (const peer of byGid.values()) {
+      const r = peer.record;
+      if (!r || r.status === 'left') continue;
       void sendDown(
-        r.id,
+        peer,
         {
           t: 'ping',
           ts,
-          ...(r.rtt.srtt !== undefined ? { rtt: Math.round(r.rtt.srtt * 10) / 10 } : {}),
-          ...(r.rtt.rttvar !== undefined ? { jitter: Math.round(r.rtt.rttvar * 10) / 10 } : {}),
+          ...(r.rtt.srtt !== undefined ? { rtt: round1(r.rtt.srtt) } : {}),
+          ...(r.rtt.rttvar !== undefined ? { jitter: round1(r.rtt.rttvar) } : {}),
         },
-        // A ping is only worth its moment: never queued offline.
-        { whenOffline: 'drop' },
+        { qos: 0, whenOffline: 'drop' },
       );
     }
     this.schedule(undefined, o.pingIntervalMs);
-  }, o.pingIntervalMs);
+  }, Math.random() * o.pingIntervalMs);
   subscriptions.push(pingTimer);
 
-  const checkSlot = (slot: number) => {
-    const subject = slots.get(slot);
-    if (!subject) {
-      throw new CoplayError('INVALID_OPTIONS', `slot must be an integer in 2..${o.maxPlayers} (the host is player 1), got ${slot}`);
+  const checkSlot = (slot: number): LiveSource<ControllerState> => {
+    const live = slots.get(slot);
+    if (!live) {
+      throw new CoplayError('INVALID_OPTIONS', `slot must be an integer in 1..${o.maxPlayers} (1 is the host's own), got ${slot}`);
     }
-    return subject;
+    return live;
   };
-  const checkId = (id: string) => validateId(id, 'client');
+  const peerOf = (id: string) => byGid.get(validateId(id, 'client'));
 
   let closing: Promise<void> | undefined;
+  let broadcastN = 0;
+  let signing: Promise<unknown> = Promise.resolve();
+
+  function shutdown(final: HostStatus): Promise<void> {
+    if (closing) return closing;
+    const sends: Promise<unknown>[] = [];
+    if (final.status === 'closed') {
+      for (const peer of byGid.values()) {
+        if (peer.record || peer.pending) sends.push(sendDown(peer, { t: 'closed' }, { whenOffline: 'drop' }));
+      }
+      sends.push(
+        publish(topics.host, '', { qos: 1, retain: true, whenOffline: 'drop' }),
+        publish(topics.state, '', { qos: 1, retain: true, whenOffline: 'drop' }),
+      );
+    }
+    for (const r of records.values()) free(r);
+    closed = true;
+    statsFlush?.unsubscribe();
+    for (const s of subscriptions) s.unsubscribe();
+    if (o.setWill && final.status === 'closed') connection.setWill(undefined);
+    stats.set(Object.freeze({ ...counters }));
+    for (const live of slots.values()) {
+      if (live.live.value !== NEUTRAL) live.set(NEUTRAL);
+      live.complete();
+    }
+    status.set(final);
+    status.complete();
+    players.complete();
+    pending.complete();
+    stats.complete();
+    closing = Promise.allSettled(sends).then(() => undefined);
+    return closing;
+  }
+  function fail(error: CoplayError) {
+    if (!closed) void shutdown({ status: 'failed', error });
+  }
 
   return {
     room: o.room,
-    players$: players$.asObservable(),
-    get players() {
-      return players$.value;
-    },
-    pending$: pending$.asObservable(),
-    get pending() {
-      return pending$.value;
-    },
-    input$(slot) {
-      return checkSlot(slot).asObservable();
-    },
+    invite,
+    status: status.live,
+    players: players.live,
+    pending: pending.live,
     input(slot) {
-      return checkSlot(slot).value;
+      return checkSlot(slot).live as Live<ControllerState>;
     },
     admit(id) {
-      checkId(id);
-      const waiting = pendingById.get(id);
-      if (closed || !waiting) return false;
-      pendingById.delete(id);
+      const peer = peerOf(id);
+      const waiting = peer?.pending;
+      if (closed || !peer || !waiting) return false;
+      peer.pending = undefined;
       emitPending();
-      seat(id, waiting.name, waiting.session);
+      seat(peer, waiting.name, waiting.session, waiting.nextSeq);
       return true;
     },
     reject(id, reason = 'rejected') {
-      checkId(id);
-      if (closed || !pendingById.delete(id)) return false;
+      const peer = peerOf(id);
+      if (closed || !peer?.pending) return false;
+      peer.pending = undefined;
       emitPending();
-      void sendDown(id, { t: 'reject', reason: String(reason) });
+      void sendDown(peer, { t: 'reject', reason: String(reason) });
       return true;
     },
     kick(id, reason) {
-      checkId(id);
-      if (closed) return false;
-      const record = occupants.get(id);
-      const wasPending = pendingById.delete(id);
-      if (!record && !wasPending) return false;
-      banned.add(id);
-      if (record) free(record);
-      if (wasPending) emitPending();
-      void sendDown(id, reason === undefined ? { t: 'kick' } : { t: 'kick', reason: String(reason) });
+      const peer = peerOf(id);
+      if (closed || !peer || (!peer.record && !peer.pending)) return false;
+      peer.banned = true;
+      if (peer.record) free(peer.record);
+      if (peer.pending) {
+        peer.pending = undefined;
+        emitPending();
+      }
+      void sendDown(peer, reason === undefined ? { t: 'kick' } : { t: 'kick', reason: String(reason) });
       return true;
     },
     setPermissions(id, permissions) {
-      checkId(id);
       checkPermissions(permissions, 'setPermissions');
-      const record = occupants.get(id);
+      const record = peerOf(id)?.record;
       if (closed || !record) return false;
       record.permissions = Object.freeze({ ...record.permissions, ...permissions });
       record.input?.setPermissions(record.permissions);
@@ -463,36 +757,44 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
       return true;
     },
     broadcast(state) {
-      const payload = encodeBroadcast(state);
+      let inner: Uint8Array;
+      try {
+        inner = encodeBroadcast(state);
+      } catch (e) {
+        return Promise.reject(e);
+      }
       if (closed) return Promise.reject(new CoplayError('ROOM_CLOSED', `room ${o.room} is closed`));
-      return connection.publish(topics.state, payload, { qos: 0, retain: true, coalesceKey: topics.state });
+      const opts: PublishOptions = { qos: 0, retain: true, coalesceKey: topics.state };
+      if (!secure) return connection.publish(topics.state, inner, opts);
+      // Signed, numbered (guests keep only newer ones), and signed one after another so the
+      // broker's retained copy is the latest.
+      const body = concatBytes(u32(++broadcastN), inner);
+      const signed = signing.then(async () => {
+        const k = await keysReady;
+        return concatBytes(await signBody(k!.signPrivate, 's', o.room, body), body);
+      });
+      signing = signed.catch(() => undefined);
+      return signed.then((payload) => {
+        if (closed) throw new CoplayError('ROOM_CLOSED', `room ${o.room} is closed`);
+        return connection.publish(topics.state, payload, opts);
+      });
     },
-    stats$: stats$.asObservable(),
-    get stats() {
-      return { ...counters };
+    stats: {
+      get value() {
+        // Always current, but the same object until a counter moved.
+        const v = stats.live.value;
+        for (const k in counters) {
+          if (v[k as keyof RoomStats] !== counters[k as keyof RoomStats]) {
+            stats.set(Object.freeze({ ...counters }));
+            break;
+          }
+        }
+        return stats.live.value;
+      },
+      value$: stats.live.value$,
     },
     close() {
-      if (closing) return closing;
-      const sends: Promise<unknown>[] = [];
-      for (const id of [...occupants.keys(), ...pendingById.keys()]) sends.push(sendDown(id, { t: 'closed' }, { whenOffline: 'drop' }));
-      sends.push(
-        publish(topics.host, '', { qos: 1, retain: true, whenOffline: 'drop' }),
-        publish(topics.state, '', { qos: 1, retain: true, whenOffline: 'drop' }),
-      );
-      for (const r of occupants.values()) free(r);
-      closed = true;
-      statsFlush?.unsubscribe();
-      for (const s of subscriptions) s.unsubscribe();
-      stats$.next({ ...counters });
-      for (const subject of slots.values()) {
-        if (subject.value !== NEUTRAL) subject.next(NEUTRAL);
-        subject.complete();
-      }
-      players$.complete();
-      pending$.complete();
-      stats$.complete();
-      closing = Promise.allSettled(sends).then(() => undefined);
-      return closing;
+      return shutdown({ status: 'closed' });
     },
   };
 }

@@ -16,7 +16,7 @@ beforeEach(async () => {
   broker = await startBroker();
 });
 afterEach(async () => {
-  for (const r of rooms.splice(0)) await ('leave' in r ? r.leave() : r.close());
+  for (const r of rooms.splice(0)) await r.close();
   await conns.closeAll();
   await broker.close();
 });
@@ -34,7 +34,7 @@ function fakeBrowser() {
 
 function framesOf(clientId: string) {
   return broker.events
-    .filter((e) => e.type === 'publish' && e.topic === `coplay/r1/in/${clientId}`)
+    .filter((e) => e.type === 'publish' && e.topic === `cp/r1/i/${clientId}`)
     .map((e) => {
       const r = decodeFrame(e.payload!);
       if (!r.ok) throw new Error(`guest sent an invalid frame (${r.reason})`);
@@ -42,25 +42,31 @@ function framesOf(clientId: string) {
     });
 }
 
-function setup(guestOptions: Partial<Parameters<typeof joinRoom>[1]> = {}) {
+// An authenticated room (the default): the guest joins with the host's invite.
+async function setup(guestOptions: Partial<Parameters<typeof joinRoom>[1]> = {}) {
   const h = hostRoom(conns.open({ clientId: 'host' }), { room: 'r1' });
-  const g = joinRoom(conns.open({ clientId: 'g', will: guestWill('r1', 'g') }), { room: 'r1', ...guestOptions });
-  rooms.push(h, g);
+  rooms.push(h);
+  const g = joinRoom(conns.open({ clientId: 'g', will: guestWill('r1', 'g') }), { invite: await h.invite, ...guestOptions });
+  rooms.push(g);
   return { h, g };
 }
 
 describe('joinRoom', () => {
-  it('validates ids, options and states with typed errors', () => {
-    const conn = conns.open({ clientId: 'bad.id', autoConnect: false });
-    expect(() => joinRoom(conn, { room: 'r1' })).toThrowError(expect.objectContaining({ code: 'INVALID_ID' }));
+  it('validates invites, ids, options and states with typed errors', () => {
     const ok = conns.open({ clientId: 'ok', autoConnect: false });
-    expect(() => joinRoom(ok, { room: 'a/b' })).toThrowError(expect.objectContaining({ code: 'INVALID_ID' }));
-    expect(() => joinRoom(ok, { room: 'r#' })).toThrowError(expect.objectContaining({ code: 'INVALID_ID' }));
-    expect(() => joinRoom(ok, { room: 'r1', keyframeMs: 0 })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
-    expect(() => joinRoom(ok, { room: 'r1', name: 5 as never })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
-    const g = joinRoom(ok, { room: 'r1', browserEvents: false });
+    expect(() => joinRoom(ok, { room: 'a/b', secure: false })).toThrowError(expect.objectContaining({ code: 'INVALID_ID' }));
+    expect(() => joinRoom(ok, { room: 'r#', secure: false })).toThrowError(expect.objectContaining({ code: 'INVALID_ID' }));
+    expect(() => joinRoom(ok, { room: 'r1', secure: false, keyframeMs: 0 })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => joinRoom(ok, { room: 'r1', secure: false, name: 5 as never })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    // Authentication is the default: a room id alone is not enough, and a bad invite is refused.
+    expect(() => joinRoom(ok, { room: 'r1' })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => joinRoom(ok, { invite: 'https://x.example/play#r=r1&k=short' })).toThrowError(expect.objectContaining({ code: 'INVALID_INVITE' }));
+    expect(() => joinRoom(ok, { invite: '#k=abc' })).toThrowError(expect.objectContaining({ code: 'INVALID_INVITE' }));
+    expect(() => joinRoom(ok, { invite: { room: 'r1' }, secure: true })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    const g = joinRoom(ok, { room: 'r1', secure: false, browserEvents: false });
     rooms.push(g);
-    expect(g.status).toEqual({ status: 'joining' });
+    expect(g.status.value).toEqual({ status: 'joining' });
+    expect(g.hostTrust.value).toBe('unverified');
     expect(() => g.send({ buttons: 1 << 20, axes: [0, 0, 0, 0], triggers: [0, 0] })).toThrowError(
       expect.objectContaining({ code: 'INVALID_PAYLOAD' }),
     );
@@ -75,21 +81,21 @@ describe('joinRoom', () => {
 
   it('sends NEUTRAL while the window is blurred or the tab hidden, and on gamepaddisconnected', async () => {
     const browser = fakeBrowser();
-    const { h, g } = setup({ browserEvents: browser });
-    await until(g.status$, (s) => s.status === 'playing');
+    const { h, g } = await setup({ browserEvents: browser });
+    await until(g.status.value$, (s) => s.status === 'playing');
     g.send(press(1 << Button.A));
-    await until(h.input$(2), (s) => s.buttons === 1 << Button.A);
+    await until(h.input(2).value$, (s) => s.buttons === 1 << Button.A);
 
     browser.window.dispatchEvent(new Event('blur'));
-    await until(h.input$(2), (s) => s.buttons === 0);
+    await until(h.input(2).value$, (s) => s.buttons === 0);
     g.send(press(1 << Button.B)); // still neutral while blurred
     browser.window.dispatchEvent(new Event('focus'));
-    await until(h.input$(2), (s) => s.buttons === 1 << Button.B);
+    await until(h.input(2).value$, (s) => s.buttons === 1 << Button.B);
 
     browser.setVisibility('hidden');
-    await until(h.input$(2), (s) => s.buttons === 0);
+    await until(h.input(2).value$, (s) => s.buttons === 0);
     browser.setVisibility('visible');
-    await until(h.input$(2), (s) => s.buttons === 1 << Button.B);
+    await until(h.input(2).value$, (s) => s.buttons === 1 << Button.B);
 
     const before = framesOf('g').length;
     browser.window.dispatchEvent(new Event('gamepaddisconnected'));
@@ -97,29 +103,29 @@ describe('joinRoom', () => {
   });
 
   it('attach samples a source, sends changes with tap latching, and detaching sends NEUTRAL', async () => {
-    const { h, g } = setup({ browserEvents: false });
-    await until(g.status$, (s) => s.status === 'playing');
+    const { h, g } = await setup({ browserEvents: false });
+    await until(g.status.value$, (s) => s.status === 'playing');
     const pad = new BehaviorSubject<ControllerState>(NEUTRAL);
     const seen: number[] = [];
-    h.input$(2).subscribe((s) => seen.push(s.buttons));
+    h.input(2).value$.subscribe((s) => seen.push(s.buttons));
     const detach = g.attach(pad, { hz: 30 });
     // A tap shorter than a sample still arrives.
     pad.next(press(1 << Button.START));
     pad.next(NEUTRAL);
-    await until(h.input$(2), (s) => s.buttons === 1 << Button.START);
-    await until(h.input$(2), (s) => s.buttons === 0);
+    await until(h.input(2).value$, (s) => s.buttons === 1 << Button.START);
+    await until(h.input(2).value$, (s) => s.buttons === 0);
     pad.next(press(1 << Button.Y));
-    await until(h.input$(2), (s) => s.buttons === 1 << Button.Y);
+    await until(h.input(2).value$, (s) => s.buttons === 1 << Button.Y);
     detach();
-    await until(h.input$(2), (s) => s.buttons === 0);
+    await until(h.input(2).value$, (s) => s.buttons === 0);
     expect(seen).toEqual([0, 1 << Button.START, 0, 1 << Button.Y, 0]);
     expect(pad.observed).toBe(false);
   });
 
   it('sends a keyframe every keyframeMs of its clock when nothing changes', async () => {
     const scheduler = new VirtualTimeScheduler(VirtualAction, Number.POSITIVE_INFINITY);
-    const { g } = setup({ browserEvents: false, scheduler });
-    await until(g.status$, (s) => s.status === 'playing');
+    const { g } = await setup({ browserEvents: false, scheduler });
+    await until(g.status.value$, (s) => s.status === 'playing');
     g.send(press(3));
     await expect.poll(() => framesOf('g').length).toBe(2); // keyframe on admission + the change
     scheduler.maxFrames = 1000;
@@ -133,27 +139,31 @@ describe('joinRoom', () => {
   });
 
   it('reports the host’s broadcasts and completes its observables on leave', async () => {
-    const { h, g } = setup({ browserEvents: false, name: ' Ada\u0007 ' });
-    await until(g.status$, (s) => s.status === 'playing');
-    expect(h.players[0]?.name).toBe('Ada');
+    const { h, g } = await setup({ browserEvents: false, name: ' Ada\u0007 ' });
+    await until(g.status.value$, (s) => s.status === 'playing');
+    expect(h.players.value[0]?.name).toBe('Ada');
     await h.broadcast({ level: 3 });
-    await until(g.hostState$, (s) => (s as { level?: number } | undefined)?.level === 3);
+    await until(g.hostState.value$, (s) => (s as { level?: number } | undefined)?.level === 3);
+    expect(g.hostTrust.value).toBe('verified');
+    expect(g.stats.value).toEqual({ forged: 0, badControl: 0 });
     let completed = 0;
-    g.status$.subscribe({ complete: () => completed++ });
-    g.rtt$.subscribe({ complete: () => completed++ });
-    g.hostState$.subscribe({ complete: () => completed++ });
-    await g.leave();
-    await g.leave(); // idempotent
+    g.status.value$.subscribe({ complete: () => completed++ });
+    g.rtt.value$.subscribe({ complete: () => completed++ });
+    g.hostState.value$.subscribe({ complete: () => completed++ });
+    const status = g.status.value;
+    expect(g.status.value).toBe(status); // the same object until it changes
+    await g.close();
+    await g.close(); // idempotent
     expect(completed).toBe(3);
-    expect(g.status).toEqual({ status: 'closed' });
+    expect(g.status.value).toEqual({ status: 'closed' });
     expect(() => g.send(NEUTRAL)).toThrowError(expect.objectContaining({ code: 'ROOM_CLOSED' }));
-    await until(h.players$, (ps) => ps[0]?.status === 'left');
+    await until(h.players.value$, (ps) => ps[0]?.status === 'left');
   });
 
   it('ends as closed when its connection is closed', async () => {
     const conn = conns.open({ clientId: 'g2' });
-    const g = joinRoom(conn, { room: 'r1', browserEvents: false });
+    const g = joinRoom(conn, { room: 'r1', secure: false, browserEvents: false });
     await conn.close();
-    expect(g.status).toEqual({ status: 'closed' });
+    expect(g.status.value).toEqual({ status: 'closed' });
   });
 });

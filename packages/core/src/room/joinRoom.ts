@@ -1,21 +1,35 @@
-import {
-  asyncScheduler,
-  BehaviorSubject,
-  type Observable,
-  type SchedulerAction,
-  type Subscription,
-} from 'rxjs';
+import { asyncScheduler, type Observable, type SchedulerAction, type Subscription } from 'rxjs';
 import type { Connection, PublishOptions } from '../connection/types';
 import { CoplayError } from '../errors/CoplayError';
 import { NEUTRAL, normalizeState, type ControllerState } from '../input/ControllerState';
 import { encodeFrame } from '../input/encodeFrame';
+import { FRAME_TAG_BYTES } from '../input/frameFormat';
 import { sampleInput } from '../input/sampleInput';
-import { cleanName, parseDown, parseHostPresence, type UpMessage } from './controlMessages';
+import { createLive } from '../store/createLive';
+import { cleanName, jsonBytes, parseDown, parseHostPresence, parseJsonObject, type DownMessage } from './controlMessages';
 import { guestWill } from './guestWill';
-import { ROOM_PROTOCOL_VERSION, roomTopics } from './roomTopics';
-import type { GuestRoom, GuestRoomOptions, GuestStatus } from './types';
+import { parseInvite, type RoomInvite } from './invite';
+import { LinkMacs, seal, unseal } from './LinkMacs';
+import { refusalOf } from './refusalOf';
+import {
+  concatBytes,
+  createGuestKeys,
+  deriveLinkKeys,
+  fromBase64Url,
+  importVerifyKey,
+  PUBLIC_KEY_BYTES,
+  seqBytes,
+  SIGNATURE_BYTES,
+  toBase64Url,
+  verifyBody,
+  type GuestKeys,
+} from './roomCrypto';
+import { checkRoomFits, clientTopicId, randomLinkId, ROOM_PROTOCOL_VERSION, roomTopics, topicLimitsOf } from './roomTopics';
+import type { GuestRoom, GuestRoomOptions, GuestStats, GuestStatus, HostTrust } from './types';
 import { validateId } from './validateId';
 
+/** Unanswered joins (with a verified host) before a guest gives up its client id as topic id for a link id. */
+const JOINS_BEFORE_LINK_ID = 3;
 
 function positive(name: string, v: number): number {
   if (!(typeof v === 'number' && v > 0 && v < Number.POSITIVE_INFINITY)) {
@@ -29,7 +43,7 @@ function decodeBroadcast(bytes: Uint8Array): { ok: true; value: unknown } | { ok
   if (bytes.length === 0) return { ok: true, value: undefined };
   if (bytes[0] === 0) return { ok: true, value: bytes.slice(1) };
   try {
-    return { ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) };
+    return { ok: true, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
   } catch {
     return { ok: false };
   }
@@ -46,43 +60,86 @@ function browserTargets(option: GuestRoomOptions['browserEvents']): BrowserTarge
   };
 }
 
+function resolveInvite(options: GuestRoomOptions): { room: string; key: Uint8Array | undefined } {
+  let invite: RoomInvite | undefined;
+  if (options.invite !== undefined) {
+    invite = typeof options.invite === 'string' ? parseInvite(options.invite) : options.invite;
+    if (!invite || typeof invite !== 'object') throw new CoplayError('INVALID_INVITE', 'invite must be a RoomInvite or its URL');
+    validateId(invite.room, 'room');
+  }
+  if (invite && options.room !== undefined && options.room !== invite.room) {
+    throw new CoplayError('INVALID_OPTIONS', `room ${JSON.stringify(options.room)} differs from the invite's ${JSON.stringify(invite.room)}`);
+  }
+  const room = invite?.room ?? validateId(options.room, 'room');
+  if (options.secure !== undefined && typeof options.secure !== 'boolean') throw new CoplayError('INVALID_OPTIONS', 'secure must be a boolean');
+  if (options.secure === false) return { room, key: undefined };
+  if (invite?.key === undefined) {
+    if (options.secure === true || !invite) {
+      throw new CoplayError(
+        'INVALID_OPTIONS',
+        'an authenticated room needs the host’s invite (`invite: await host.invite`); pass `secure: false` for a room opened with `secure: false`',
+      );
+    }
+    return { room, key: undefined }; // an invite without a key: the host opened the room with `secure: false`
+  }
+  const key = fromBase64Url(invite.key);
+  if (key?.length !== PUBLIC_KEY_BYTES) throw new CoplayError('INVALID_INVITE', 'the invite’s key is not a P-256 public key');
+  return { room, key };
+}
+
 /**
  * Joins a co-play room as a guest: asks the host for a player slot, then sends this player's
  * controller state as compact binary frames (on change, plus a keyframe every `keyframeMs`).
  *
- * Create the connection with `will: guestWill(room, clientId)` so the host learns at once when
- * this guest drops; by default `joinRoom` also sets that will for the connection's next CONNECT.
- * @throws CoplayError `INVALID_ID` for a bad room or client id, `INVALID_OPTIONS` for bad options.
+ * Pass the host's invite (`host.invite`, or the URL carrying it): the guest then only believes a
+ * host that signs with the invite's key, and tags every message with a key it shares with it.
+ * The guest's topics follow the link's real client id (after credentials) on every connect.
+ * @throws CoplayError `INVALID_INVITE` / `INVALID_ID` for a bad invite or room id, `TOPIC_TOO_LONG`
+ * when the room id is too long for the broker, `INVALID_OPTIONS` for bad options.
  * @example
- * const guest = joinRoom(conn, { room: 'living-room', name: 'Ada' });
+ * const guest = joinRoom(conn, { invite: location.href, name: 'Ada' });
  * const stop = guest.attach(keyboardInput().state$);
  */
 export function joinRoom<S = unknown>(connection: Connection, options: GuestRoomOptions): GuestRoom<S> {
   if (!options || typeof options !== 'object') throw new CoplayError('INVALID_OPTIONS', 'joinRoom needs an options object');
-  const room = validateId(options.room, 'room');
-  const clientId = validateId(connection.clientId, 'client');
+  const { room, key: hostSignKey } = resolveInvite(options);
+  const secure = hostSignKey !== undefined;
+  const limits = topicLimitsOf(connection);
+  checkRoomFits(room, limits);
   if (options.name !== undefined && typeof options.name !== 'string') {
     throw new CoplayError('INVALID_OPTIONS', 'name must be a string');
   }
   const name = cleanName(options.name);
   const keyframeMs = positive('keyframeMs', options.keyframeMs ?? 100);
   const joinRetryMs = positive('joinRetryMs', options.joinRetryMs ?? 1000);
+  const joinTimeoutMs = positive('joinTimeoutMs', options.joinTimeoutMs ?? 30_000);
+  const hostTimeoutMs = positive('hostTimeoutMs', options.hostTimeoutMs ?? 5000);
   const scheduler = options.scheduler ?? asyncScheduler;
   const topics = roomTopics(room);
-  const inputTopic = topics.input(clientId);
-  const presenceTopic = topics.presence(clientId);
-  const upTopic = topics.up(clientId);
   const setWill = options.setWill !== false;
-  if (setWill) connection.setWill(guestWill(room, clientId));
 
-  const status$ = new BehaviorSubject<GuestStatus>({ status: 'joining' });
-  const rtt$ = new BehaviorSubject<number | undefined>(undefined);
-  const hostState$ = new BehaviorSubject<S | undefined>(undefined);
+  const status = createLive<GuestStatus>({ status: 'joining' });
+  const rtt = createLive<number | undefined>(undefined);
+  const hostState = createLive<S | undefined>(undefined);
+  const hostTrust = createLive<HostTrust>(secure ? 'pending' : 'unverified');
+  const stats = createLive<GuestStats>(Object.freeze({ forged: 0, badControl: 0 }));
   const subscriptions: Subscription[] = [];
+  const bump = (k: keyof GuestStats) => stats.set(Object.freeze({ ...stats.live.value, [k]: stats.live.value[k] + 1 }));
+
+  // Identity: a random token (and key pair) for this guest object, a topic id per link.
+  const token = randomLinkId() + randomLinkId();
+  const linkId = randomLinkId();
+  let useLinkId = false;
+  const topicId = () => (useLinkId ? linkId : (clientTopicId(room, connection.clientId, limits) ?? linkId));
+  let gid = topicId();
 
   // A new session byte on every (re)connect: the host drops frames still in flight from the old link.
   let session = Math.floor(Math.random() * 256);
+  /** Next frame's 32-bit sequence number; frames carry its low 16 bits. */
   let seq = 0;
+  /** Counter of guest → host control messages (replay protection). */
+  let upN = 0;
+  let lastDownN = -1;
   let current: ControllerState = NEUTRAL;
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let connected = false;
@@ -91,44 +148,101 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   let keyframeTimer: Subscription | undefined;
   let attachment: Subscription | undefined;
   let ended = false;
+  let joiningSince = scheduler.now();
+  let unanswered = 0;
+  let lastHeard = scheduler.now();
+  let hostPingMs = 1000;
 
-  const isPlaying = () => status$.value.status === 'playing';
+  // --- keys (authenticated rooms)
+  let guestKeys: GuestKeys | undefined;
+  let verifyKey: CryptoKey | undefined;
+  let macs: LinkMacs | undefined;
+  let hostDk: string | undefined;
+  let presenceN = -1;
+  const ready: Promise<void> = secure
+    ? Promise.all([createGuestKeys(), importVerifyKey(hostSignKey)]).then(([g, v]) => {
+        guestKeys = g;
+        verifyKey = v;
+      })
+    : Promise.resolve();
+  ready.catch((cause: unknown) => fail(new CoplayError('INVALID_INVITE', 'the invite’s key could not be used (WebCrypto)', { cause })));
+
+  const isPlaying = () => status.live.value.status === 'playing';
   const setStatus = (s: GuestStatus) => {
     if (ended) return;
-    const before = status$.value;
+    const before = status.live.value;
     if (before.status === s.status && JSON.stringify(before) === JSON.stringify(s)) return;
-    status$.next(s);
-    if (s.status === 'playing') armKeyframe(keyframeMs);
-    else {
+    if (s.status === 'joining') {
+      joiningSince = scheduler.now();
+      unanswered = 0;
+    }
+    status.set(s);
+    if (s.status === 'playing') {
+      lastHeard = scheduler.now();
+      armKeyframe(keyframeMs);
+    } else {
       keyframeTimer?.unsubscribe();
       keyframeTimer = undefined;
     }
   };
 
-  const publish = (topic: string, payload: string | Uint8Array, opts: PublishOptions): Promise<boolean> => {
+  const rawPublish = (topic: string, payload: string | Uint8Array, opts: PublishOptions): Promise<boolean> => {
     try {
-      return connection.publish(topic, payload, opts).catch(() => false);
-    } catch {
-      return Promise.resolve(false);
+      return connection.publish(topic, payload, opts);
+    } catch (e) {
+      return Promise.reject(e);
     }
   };
-  const sendUp = (message: UpMessage, opts: PublishOptions = {}) =>
-    publish(upTopic, JSON.stringify(message), { qos: 1, ...opts });
-  const sendJoin = () =>
-    sendUp({ t: 'join', v: ROOM_PROTOCOL_VERSION, session, ...(name !== undefined ? { name } : {}) }, { whenOffline: 'drop' });
+  const publish = (topic: string, payload: string | Uint8Array, opts: PublishOptions): Promise<boolean> =>
+    rawPublish(topic, payload, opts).catch((e: unknown) => {
+      const refusal = refusalOf(e, topic);
+      if (refusal) fail(refusal);
+      return false;
+    });
+
+  const canSpeak = () => connected && (!secure || macs !== undefined);
+  const sendUp = (body: Record<string, unknown>, opts: PublishOptions = {}) => {
+    if (!canSpeak()) return Promise.resolve(false);
+    const bytes = jsonBytes({ ...body, n: upN++ });
+    return publish(topics.up(gid), macs ? seal(macs.up, bytes) : bytes, { qos: 1, ...opts });
+  };
+  const sendJoin = () => {
+    if (!canSpeak()) return Promise.resolve(false);
+    unanswered++;
+    return sendUp(
+      {
+        t: 'join',
+        v: ROOM_PROTOCOL_VERSION,
+        id: connection.clientId,
+        session,
+        q: seq >>> 0,
+        tok: token,
+        ...(guestKeys ? { pk: toBase64Url(guestKeys.dhPublic) } : {}),
+        ...(name !== undefined ? { name } : {}),
+      },
+      { whenOffline: 'drop' },
+    );
+  };
+  const publishPresence = () => {
+    if (!canSpeak()) return Promise.resolve(false);
+    const bytes = jsonBytes({ v: ROOM_PROTOCOL_VERSION, n: upN++, id: connection.clientId, session, ...(name !== undefined ? { name } : {}) });
+    return publish(topics.presence(gid), macs ? seal(macs.presence, bytes) : bytes, { qos: 1, retain: true, whenOffline: 'drop' });
+  };
+  const announce = () => {
+    if (ended || !canSpeak()) return;
+    void publishPresence();
+    void sendJoin();
+  };
 
   /** Sends one frame with the full state (NEUTRAL while the tab is hidden or blurred). */
   const transmit = (state: ControllerState) => {
-    const bytes = encodeFrame({
-      session,
-      seq,
-      time: scheduler.now(),
-      state: hidden || blurred ? NEUTRAL : state,
-    });
-    seq = (seq + 1) & 0xffff;
+    const ext = seq >>> 0;
+    const frame = encodeFrame({ session, seq: ext & 0xffff, time: scheduler.now(), state: hidden || blurred ? NEUTRAL : state });
+    seq = ext + 1;
     lastSentAt = scheduler.now();
+    const payload = macs ? concatBytes(frame, macs.frame.tag(FRAME_TAG_BYTES, seqBytes(ext), frame)) : frame;
     // Input is only worth its moment: QoS 0 and never queued offline (a keyframe follows the reconnect).
-    return publish(inputTopic, bytes, { qos: 0, whenOffline: 'drop' });
+    return publish(topics.input(gid), payload, { qos: 0, whenOffline: 'drop' });
   };
 
   // One self-re-arming timer: fires keyframeMs after the last frame, whatever sent it.
@@ -150,89 +264,215 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
     if (isPlaying()) void transmit(state);
   };
 
-  const end = (final: GuestStatus) => {
+  const clearPresence = () => rawPublish(topics.presence(gid), '', { qos: 1, retain: true, whenOffline: 'drop' }).catch(() => false);
+
+  function end(final: GuestStatus) {
     if (ended) return;
     setStatus(final);
     ended = true;
     keyframeTimer?.unsubscribe();
     attachment?.unsubscribe();
     attachment = undefined;
+    downSub?.unsubscribe();
     for (const s of subscriptions) s.unsubscribe();
     removeBrowserListeners();
     if (setWill) connection.setWill(undefined);
-    status$.complete();
-    rtt$.complete();
-    hostState$.complete();
-  };
+    status.complete();
+    rtt.complete();
+    hostState.complete();
+    hostTrust.complete();
+    stats.complete();
+  }
+  function fail(error: CoplayError) {
+    if (ended) return;
+    void clearPresence();
+    end({ status: 'failed', error });
+  }
 
   // --- control from the host
-  subscriptions.push(
-    connection.topic(topics.down(clientId), { qos: 1 }).subscribe({
+  const onDown = (message: DownMessage) => {
+    lastHeard = scheduler.now();
+    switch (message.t) {
+      case 'waiting':
+        if (message.session === session) {
+          unanswered = 0;
+          setStatus({ status: 'waiting' });
+        }
+        break;
+      case 'slot':
+        if (message.session !== session) break; // an answer to an earlier session's join
+        unanswered = 0;
+        if (!isPlaying()) {
+          setStatus({ status: 'playing', slot: message.slot });
+          void transmit(current); // keyframe right away: the host knows nothing of us yet
+        } else if ((status.live.value as { slot: number }).slot !== message.slot) {
+          setStatus({ status: 'playing', slot: message.slot });
+        }
+        break;
+      case 'reject':
+        void clearPresence();
+        end({ status: 'rejected', reason: message.reason });
+        break;
+      case 'kick':
+        void clearPresence();
+        end(message.reason === undefined ? { status: 'kicked' } : { status: 'kicked', reason: message.reason });
+        break;
+      case 'closed':
+        void clearPresence();
+        end({ status: 'closed' });
+        break;
+      case 'ping':
+        // QoS 0 both ways: a lost ping is a missing sample, and QoS 1 acks delayed frames (PROTOCOL.md, "Latency").
+        void sendUp({ t: 'pong', ts: message.ts }, { qos: 0, whenOffline: 'drop' });
+        if (message.rtt !== undefined && message.rtt !== rtt.live.value) rtt.set(message.rtt);
+        break;
+    }
+  };
+  let downSub: Subscription | undefined;
+  const listenDown = () => {
+    downSub?.unsubscribe();
+    const filter = topics.down(gid);
+    downSub = connection.topic(filter, { qos: 1 }).subscribe({
       next: (m) => {
         if (ended) return;
-        const message = parseDown(m.payload);
-        if (!message) return;
-        switch (message.t) {
-          case 'waiting':
-            if (message.session === session) setStatus({ status: 'waiting' });
-            break;
-          case 'slot':
-            if (message.session !== session) break; // an answer to an earlier session's join
-            if (!isPlaying()) {
-              setStatus({ status: 'playing', slot: message.slot });
-              void transmit(current); // keyframe right away: the host knows nothing of us yet
-            } else if (status$.value.status === 'playing' && (status$.value as { slot: number }).slot !== message.slot) {
-              setStatus({ status: 'playing', slot: message.slot });
-            }
-            break;
-          case 'reject':
-            void publish(presenceTopic, '', { qos: 1, retain: true, whenOffline: 'drop' });
-            end({ status: 'rejected', reason: message.reason });
-            break;
-          case 'kick':
-            void publish(presenceTopic, '', { qos: 1, retain: true, whenOffline: 'drop' });
-            end(message.reason === undefined ? { status: 'kicked' } : { status: 'kicked', reason: message.reason });
-            break;
-          case 'closed':
-            void publish(presenceTopic, '', { qos: 1, retain: true, whenOffline: 'drop' });
-            end({ status: 'closed' });
-            break;
-          case 'ping':
-            void sendUp({ t: 'pong', ts: message.ts }, { whenOffline: 'drop' });
-            if (message.rtt !== undefined && message.rtt !== rtt$.value) rtt$.next(message.rtt);
-            break;
+        let body: Uint8Array | undefined = m.payload;
+        if (secure) {
+          body = macs ? unseal(macs.down, m.payload) : undefined;
+          if (!body) {
+            bump(parseJsonObject(m.payload) || m.payload.length > 16 ? 'forged' : 'badControl');
+            return;
+          }
         }
+        const message = parseDown(body);
+        if (!message) {
+          bump('badControl');
+          return;
+        }
+        if (secure) {
+          if (message.n <= lastDownN) {
+            bump('forged'); // a replay
+            return;
+          }
+          lastDownN = message.n;
+        }
+        onDown(message);
       },
-      error: () => {},
-    }),
-  );
+      error: (e: unknown) => fail(refusalOf(e, filter) ?? new CoplayError('SUBSCRIBE_FAILED', `subscription to ${filter} failed`, { cause: e })),
+    });
+  };
+  listenDown();
 
-  // --- the host's presence: (re)join whenever it appears, wait when it is gone
-  subscriptions.push(
-    connection.topic(topics.host, { qos: 1 }).subscribe({
-      next: (m) => {
-        if (ended) return;
-        if (m.payload.length > 0 && parseHostPresence(m.payload)) {
-          if (connected) void sendJoin();
-        } else if (m.payload.length === 0 && status$.value.status !== 'joining') {
-          setStatus({ status: 'joining' });
-        }
-      },
-      error: () => {},
-    }),
-  );
+  /** The topic id changed (credentials gave the link another client id, or we moved to a link id). */
+  const moveTo = (next: string) => {
+    if (next === gid) return;
+    const old = gid;
+    void rawPublish(topics.presence(old), '', { qos: 1, retain: true, whenOffline: 'drop' }).catch(() => false);
+    gid = next;
+    if (macs) macs = new LinkMacs(macs.keys, room, gid);
+    listenDown();
+    if (setWill && connected) connection.setWill(guestWill(room, gid));
+  };
+
+  const listen = (filter: string, qos: 0 | 1, next: (payload: Uint8Array) => void) =>
+    subscriptions.push(
+      connection.topic(filter, { qos }).subscribe({
+        next: (m) => {
+          if (!ended) next(m.payload);
+        },
+        error: (e: unknown) => fail(refusalOf(e, filter) ?? new CoplayError('SUBSCRIBE_FAILED', `subscription to ${filter} failed`, { cause: e })),
+      }),
+    );
+
+  // --- the host's presence: (re)join whenever it appears
+  const onHostPresence = async (payload: Uint8Array) => {
+    if (payload.length === 0) {
+      // Host gone (its will or its close). Unsigned, so only believed without authentication;
+      // an authenticated guest notices a dead host by its silence (hostTimeoutMs).
+      if (!secure && status.live.value.status !== 'joining') setStatus({ status: 'joining' });
+      return;
+    }
+    if (!secure) {
+      const presence = parseHostPresence(payload);
+      if (!presence) {
+        bump('badControl');
+        return;
+      }
+      hostPingMs = presence.pingMs;
+      if (connected) void sendJoin();
+      return;
+    }
+    await ready;
+    if (ended || payload.length <= SIGNATURE_BYTES) {
+      if (!ended) bump('forged');
+      return;
+    }
+    const body = payload.subarray(SIGNATURE_BYTES);
+    const ok = await verifyBody(verifyKey!, 'h', room, payload.subarray(0, SIGNATURE_BYTES), body);
+    const presence = ok ? parseHostPresence(body) : undefined;
+    if (ended) return;
+    if (!presence?.dk) {
+      bump('forged');
+      return;
+    }
+    if (presence.n <= presenceN) return; // an older copy of the same host's presence
+    presenceN = presence.n;
+    hostPingMs = presence.pingMs;
+    if (presence.dk !== hostDk) {
+      const dk = fromBase64Url(presence.dk);
+      if (dk?.length !== PUBLIC_KEY_BYTES) return;
+      const keys = await deriveLinkKeys(guestKeys!.dhPrivate, dk, room, dk, guestKeys!.dhPublic).catch(() => undefined);
+      if (ended || !keys) return;
+      hostDk = presence.dk;
+      macs = new LinkMacs(keys, room, gid);
+      lastDownN = -1;
+    }
+    hostTrust.set('verified');
+    if (status.live.value.status === 'playing') return;
+    announce();
+  };
+  // Signature checks are async: one at a time, in arrival order.
+  let hostQueue: Promise<void> = Promise.resolve();
+  listen(topics.host, 1, (payload) => {
+    hostQueue = hostQueue.then(() => onHostPresence(payload)).catch(() => undefined);
+  });
 
   // --- the host's broadcast state
-  subscriptions.push(
-    connection.topic(topics.state, { qos: 0 }).subscribe({
-      next: (m) => {
-        if (ended) return;
-        const decoded = decodeBroadcast(m.payload);
-        if (decoded.ok) hostState$.next(decoded.value as S | undefined);
-      },
-      error: () => {},
-    }),
-  );
+  let broadcastN = -1;
+  const onState = async (payload: Uint8Array) => {
+    if (!secure) {
+      const decoded = decodeBroadcast(payload);
+      if (decoded.ok) hostState.set(decoded.value as S | undefined);
+      else bump('badControl');
+      return;
+    }
+    if (payload.length === 0) return; // the host's close clears it; unsigned, so nothing to believe
+    await ready;
+    if (ended) return;
+    if (payload.length < SIGNATURE_BYTES + 4) {
+      bump('forged');
+      return;
+    }
+    const body = payload.subarray(SIGNATURE_BYTES);
+    const ok = await verifyBody(verifyKey!, 's', room, payload.subarray(0, SIGNATURE_BYTES), body);
+    if (ended) return;
+    if (!ok) {
+      bump('forged');
+      return;
+    }
+    const n = new DataView(body.buffer, body.byteOffset, 4).getUint32(0);
+    if (n <= broadcastN) return; // older than what we show
+    const decoded = decodeBroadcast(body.subarray(4));
+    if (!decoded.ok) {
+      bump('badControl');
+      return;
+    }
+    broadcastN = n;
+    hostState.set(decoded.value as S | undefined);
+  };
+  let stateQueue: Promise<void> = Promise.resolve();
+  listen(topics.state, 0, (payload) => {
+    stateQueue = stateQueue.then(() => onState(payload)).catch(() => undefined);
+  });
 
   // --- connection lifecycle
   let firstLink = true;
@@ -248,14 +488,13 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
         connected = true;
         if (!firstLink) session = (session + 1) & 0xff;
         firstLink = false;
+        // The link's client id is known now (credentials may have replaced it): topics follow it.
+        moveTo(topicId());
+        if (setWill) connection.setWill(guestWill(room, gid));
         setStatus({ status: 'joining' });
+        joiningSince = scheduler.now();
         // After the connection re-subscribed on this CONNACK, so the host's answer finds us listening.
-        queueMicrotask(() => {
-          if (ended || !connected) return;
-          const presence = JSON.stringify({ v: ROOM_PROTOCOL_VERSION, session, ...(name !== undefined ? { name } : {}) });
-          void publish(presenceTopic, presence, { qos: 1, retain: true, whenOffline: 'drop' });
-          void sendJoin();
-        });
+        queueMicrotask(announce);
       } else if (!up && connected) {
         connected = false;
         setStatus({ status: 'joining' });
@@ -263,11 +502,31 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
     }),
   );
 
-  // Joins can be lost (host not subscribed yet, host restarting): ask again until answered.
+  // Joins can be lost (host not subscribed yet, host restarting): ask again until answered; give
+  // up after joinTimeoutMs; while playing, a host silent for several pings is waited for again.
   subscriptions.push(
     scheduler.schedule(function (this: SchedulerAction<undefined>) {
       if (ended) return;
-      if (connected && status$.value.status === 'joining') void sendJoin();
+      const now = scheduler.now();
+      const s = status.live.value.status;
+      if (connected && s === 'joining') {
+        if (now - joiningSince >= joinTimeoutMs) {
+          fail(new CoplayError('JOIN_TIMEOUT', `no host answered in room ${room} within ${joinTimeoutMs} ms`, { details: { room, gid } }));
+          return;
+        }
+        if (secure && !useLinkId && macs && unanswered >= JOINS_BEFORE_LINK_ID && gid !== linkId) {
+          // Our client id is held by another key (a page we replaced, or someone posing as us): negotiate a link id.
+          useLinkId = true;
+          moveTo(linkId);
+          announce();
+        } else if (canSpeak()) {
+          if (secure) announce();
+          else void sendJoin();
+        }
+      } else if (connected && s === 'playing' && now - lastHeard >= Math.max(hostTimeoutMs, 3 * hostPingMs)) {
+        setStatus({ status: 'joining' });
+        announce();
+      }
       this.schedule(undefined, joinRetryMs);
     }, joinRetryMs),
   );
@@ -309,27 +568,21 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   }
 
   let leaving: Promise<void> | undefined;
+  const closedError = () => new CoplayError('ROOM_CLOSED', `guest has left room ${room} (${status.live.value.status})`);
 
   return {
     room,
-    status$: status$.asObservable(),
-    get status() {
-      return status$.value;
-    },
-    rtt$: rtt$.asObservable(),
-    get rtt() {
-      return rtt$.value;
-    },
-    hostState$: hostState$.asObservable() as Observable<S | undefined>,
-    get hostState() {
-      return hostState$.value;
-    },
+    status: status.live,
+    rtt: rtt.live,
+    hostState: hostState.live,
+    hostTrust: hostTrust.live,
+    stats: stats.live,
     send(state) {
-      if (ended) throw new CoplayError('ROOM_CLOSED', `guest has left room ${room} (${status$.value.status})`);
+      if (ended) throw closedError();
       setCurrent(normalizeState(state));
     },
-    attach(state$, attachOptions = {}) {
-      if (ended) throw new CoplayError('ROOM_CLOSED', `guest has left room ${room} (${status$.value.status})`);
+    attach(state$: Observable<ControllerState>, attachOptions = {}) {
+      if (ended) throw closedError();
       // Keyframes come from the room's own timer, so the sampler only sends changes.
       const sampler = sampleInput({ hz: attachOptions.hz ?? 60, keyframeMs: Number.POSITIVE_INFINITY, scheduler });
       attachment?.unsubscribe();
@@ -345,20 +598,16 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
         if (!ended) setCurrent(NEUTRAL);
       };
     },
-    leave() {
+    close() {
       if (leaving) return leaving;
       if (ended) return (leaving = Promise.resolve());
       const sends: Promise<boolean>[] = [];
       if (isPlaying()) sends.push(transmit(NEUTRAL));
       current = NEUTRAL;
-      sends.push(
-        sendUp({ t: 'leave' }, { whenOffline: 'drop' }),
-        publish(presenceTopic, '', { qos: 1, retain: true, whenOffline: 'drop' }),
-      );
+      sends.push(sendUp({ t: 'leave' }, { whenOffline: 'drop' }), clearPresence());
       end({ status: 'closed' });
       leaving = Promise.allSettled(sends).then(() => undefined);
       return leaving;
     },
   };
 }
-

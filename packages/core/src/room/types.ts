@@ -1,14 +1,22 @@
 import type { Observable, SchedulerLike } from 'rxjs';
+import type { CoplayError } from '../errors/CoplayError';
 import type { ControllerState } from '../input/ControllerState';
+import type { Live } from '../store/Live';
+import type { RoomInvite } from './invite';
 import type { Permissions } from './Permissions';
 
 /** A guest holding (or having held) a player slot. */
 export interface PlayerInfo {
   /** Player number: the host is 1, guests 2..maxPlayers. */
   readonly slot: number;
-  /** The guest's MQTT client id. */
+  /**
+   * The guest's topic id: its MQTT client id when that fits the broker's topics, else the short
+   * link id it negotiated at join (PROTOCOL.md). Pass it to {@link HostRoom.kick} and friends.
+   */
   readonly id: string;
-  /** Display name from the guest's join (the id when it gave none). */
+  /** The MQTT client id the guest gave in its join (verified by the broker only under an ACL). */
+  readonly clientId: string;
+  /** Display name from the guest's join (the client id when it gave none). */
   readonly name: string;
   /**
    * `playing`: frames arrive. `interrupted`: no frame for `silenceMs` or the guest's last will
@@ -17,9 +25,9 @@ export interface PlayerInfo {
    * the slot, so a UI can show who left.
    */
   readonly status: 'playing' | 'interrupted' | 'left';
-  /** Smoothed round-trip time host → guest → host (TCP-style SRTT), once measured. */
+  /** Smoothed round-trip time host → guest → host, once measured. */
   readonly rttMs?: number;
-  /** Smoothed RTT deviation (TCP-style RTTVAR), once measured. */
+  /** Smoothed RTT deviation, once measured. */
   readonly jitterMs?: number;
   /** What the guest may control. */
   readonly permissions: Permissions;
@@ -29,7 +37,9 @@ export interface PlayerInfo {
 
 /** A guest waiting for {@link HostRoom.admit} under manual admission. */
 export interface PendingGuest {
+  /** Topic id, as in {@link PlayerInfo.id}. */
   readonly id: string;
+  readonly clientId: string;
   readonly name: string;
   /** Host clock (scheduler ms) when the guest asked. */
   readonly since: number;
@@ -51,19 +61,39 @@ export interface RoomStats {
   readonly outOfOrder: number;
   /** From a guest's earlier session (before its latest join). */
   readonly staleSession: number;
-  /** Over a guest's rate limit. */
+  /** Over a guest's rate limit (and joins over the room's key-agreement rate). */
   readonly throttled: number;
   /** Input from a client that holds no slot (not admitted, kicked, or released). */
   readonly unknownSender: number;
   /** Control or presence messages that are not valid JSON of the protocol. */
   readonly badControl: number;
+  /**
+   * Authenticated rooms: frames and control messages whose tag does not match, replays, and
+   * joins under a topic id another guest holds. Dropped, never applied.
+   */
+  readonly forged: number;
 }
+
+/** What a host room is doing. */
+export type HostStatus =
+  | { readonly status: 'open' }
+  /** The broker refused a subscription or a publish, or the keys could not be made: the room is shut. */
+  | { readonly status: 'failed'; readonly error: CoplayError }
+  | { readonly status: 'closed' };
 
 /** Options of {@link hostRoom}. */
 export interface HostRoomOptions {
-  /** Room id: no `/ + # .`, whitespace or control characters, at most 64 characters. */
+  /**
+   * Room id: 1 to 64 characters of `0-9 a-z A-Z - _ @`, and short enough for the broker's
+   * topics (at most 50 characters on Easemob: see PROTOCOL.md).
+   */
   room: string;
-  /** `auto` (default) gives every guest a free slot; `manual` lists guests in `pending$` until {@link HostRoom.admit}. */
+  /**
+   * Authenticate every frame and control message with keys from the invite (default true).
+   * `false` only on a broker whose ACL already pins each client to its own topics.
+   */
+  secure?: boolean;
+  /** `auto` (default) gives every guest a free slot; `manual` lists guests in `pending` until {@link HostRoom.admit}. */
   admission?: 'auto' | 'manual';
   /** Players including the host (slot 1). Default 4, at most 16. */
   maxPlayers?: number;
@@ -71,12 +101,14 @@ export interface HostRoomOptions {
   silenceMs?: number;
   /** An interrupted guest's slot is freed after this long. Default 5000 ms. */
   releaseMs?: number;
-  /** Ping period for RTT and jitter. Default 1000 ms. */
+  /** Ping period for RTT and jitter (QoS 0). Default 1000 ms. */
   pingIntervalMs?: number;
   /** Per-guest input rate limit. Default 120 frames/s with a burst of a quarter second's worth. */
   rateLimit?: { maxFramesPerSecond?: number; burst?: number };
   /** Permissions of a newly admitted guest. Default everything ({@link ALL_PERMISSIONS}). */
   permissions?: Permissions;
+  /** Set the connection's last will to {@link hostWill} (effective from its next CONNECT). Default true. */
+  setWill?: boolean;
   /** Scheduler for timers and the clock. Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
 }
@@ -87,42 +119,44 @@ export interface HostRoomOptions {
  */
 export interface HostRoom<S = unknown> {
   readonly room: string;
-  /** Guests by slot (ascending), including `left` entries of freed slots. */
-  readonly players$: Observable<readonly PlayerInfo[]>;
-  readonly players: readonly PlayerInfo[];
-  /** Guests waiting for admission (manual admission). */
-  readonly pending$: Observable<readonly PendingGuest[]>;
-  readonly pending: readonly PendingGuest[];
   /**
-   * The controller of a guest slot: permission-masked, duplicate and out-of-order frames
-   * dropped, NEUTRAL when nobody holds the slot or its guest is silent. Emits on change and
-   * replays the current state; completes on {@link close}.
-   * @throws CoplayError `INVALID_OPTIONS` for a slot outside 2..maxPlayers.
+   * What guests need to join: the room id and, unless `secure: false`, the host's public key.
+   * Resolves once the room's keys exist (a few ms); share it with `formatInvite` in a URL fragment.
    */
-  input$(slot: number): Observable<ControllerState>;
-  /** Synchronous current state of a slot (for a game loop). Same rules as {@link input$}. */
-  input(slot: number): ControllerState;
+  readonly invite: Promise<RoomInvite>;
+  /** `open`, then `closed` or `failed` (with the broker's refusal). */
+  readonly status: Live<HostStatus>;
+  /** Guests by slot (ascending), including `left` entries of freed slots. */
+  readonly players: Live<readonly PlayerInfo[]>;
+  /** Guests waiting for admission (manual admission). */
+  readonly pending: Live<readonly PendingGuest[]>;
+  /**
+   * The controller of a slot: permission-masked, duplicate, out-of-order and forged frames dropped,
+   * NEUTRAL when nobody holds the slot or its guest is silent. `value$` completes on {@link close}.
+   * Slot 1 is the host's own controller, which never travels through the room: it always reads NEUTRAL.
+   * @throws CoplayError `INVALID_OPTIONS` for a slot outside 1..maxPlayers.
+   */
+  input(slot: number): Live<ControllerState>;
   /** Admits a pending guest into the lowest free slot (or rejects it with `full`). `false` if not pending. */
   admit(id: string): boolean;
   /** Refuses a pending guest. `false` if not pending. */
   reject(id: string, reason?: string): boolean;
   /**
    * Removes a guest (playing or pending): its slot reads NEUTRAL at once, it sees `kicked`, later
-   * frames and joins from its client id are refused while the room is open. `false` if unknown.
+   * frames and joins from it are refused while the room is open. `false` if unknown.
    */
   kick(id: string, reason?: string): boolean;
   /** Changes what a guest may control (merged with its current permissions); applies at once. */
   setPermissions(id: string, permissions: Partial<Permissions>): boolean;
   /**
-   * Sends state to every guest, latest wins (retained, coalesced while offline). A `Uint8Array`
-   * goes as binary; anything else as JSON.
-   * @throws CoplayError `INVALID_PAYLOAD` when the state cannot be serialised.
+   * Sends state to every guest, latest wins (retained, coalesced while offline; signed in an
+   * authenticated room). A `Uint8Array` goes as binary; anything else as JSON.
+   * Rejects with `INVALID_PAYLOAD` when the state cannot be serialised, `ROOM_CLOSED` after close.
    */
   broadcast(state: S): Promise<boolean>;
-  /** Counters; {@link stats$} emits at most every 100 ms, `stats` is always current. */
-  readonly stats$: Observable<RoomStats>;
-  readonly stats: RoomStats;
-  /** Tells guests the room closed, zeroes every slot, clears retained topics, completes observables. Idempotent. */
+  /** Counters; `value$` emits at most every 100 ms, `value` is always current. */
+  readonly stats: Live<RoomStats>;
+  /** Tells guests the room closed, zeroes every slot, clears retained topics, completes `value$`s. Idempotent; always settles. */
   close(): Promise<void>;
 }
 
@@ -133,21 +167,46 @@ export type GuestStatus =
   | { readonly status: 'playing'; readonly slot: number }
   | { readonly status: 'rejected'; readonly reason: string }
   | { readonly status: 'kicked'; readonly reason?: string }
+  /** The broker refused a subscription or publish, or no host answered within `joinTimeoutMs`. */
+  | { readonly status: 'failed'; readonly error: CoplayError }
   | { readonly status: 'closed' };
+
+/**
+ * Whether the guest knows it talks to the host of its invite: `verified` once a host presence
+ * signed with the invite's key arrived, `pending` before, `unverified` in a room joined without a
+ * key (`secure: false` or an invite without `k`), where anyone on the broker could pose as the host.
+ */
+export type HostTrust = 'pending' | 'verified' | 'unverified';
+
+/** What a guest dropped; counters only grow. */
+export interface GuestStats {
+  /** Host presence, broadcasts and control messages whose signature or tag did not match, and replays. */
+  readonly forged: number;
+  /** Messages that are not of the protocol. */
+  readonly badControl: number;
+}
 
 /** Options of {@link joinRoom}. */
 export interface GuestRoomOptions {
-  /** Room id, as the host opened it. */
-  room: string;
+  /** The host's invite (`host.invite`, or a URL / fragment carrying it). Gives the room and the host's key. */
+  invite?: RoomInvite | string;
+  /** Room id, for a room opened with `secure: false` (then pass `secure: false` too). */
+  room?: string;
+  /** `false` joins without authentication (a room opened with `secure: false`). Default: authenticated when the invite has a key. */
+  secure?: boolean;
   /** Display name for the host (control characters removed, at most 64 characters). */
   name?: string;
   /** Re-send an unchanged state at least this often. Default 100 ms. */
   keyframeMs?: number;
   /** Re-send the join this often while the host has not answered. Default 1000 ms. */
   joinRetryMs?: number;
+  /** Give up (status `failed`, `JOIN_TIMEOUT`) when no host answered a join for this long. Default 30 000 ms. */
+  joinTimeoutMs?: number;
+  /** While playing, wait for the host again after hearing nothing from it this long (at least 3 pings). Default 5000 ms. */
+  hostTimeoutMs?: number;
   /**
-   * Set the connection's last will to {@link guestWill} (effective from its next CONNECT).
-   * Default true. Creating the connection with that will is better still.
+   * Set the connection's last will to {@link guestWill} for the guest's topic id (effective from
+   * its next CONNECT). Default true.
    */
   setWill?: boolean;
   /**
@@ -171,14 +230,15 @@ export interface AttachOptions {
  */
 export interface GuestRoom<S = unknown> {
   readonly room: string;
-  readonly status$: Observable<GuestStatus>;
-  readonly status: GuestStatus;
+  readonly status: Live<GuestStatus>;
   /** Smoothed RTT to the host as the host measured it; `undefined` until known. */
-  readonly rtt$: Observable<number | undefined>;
-  readonly rtt: number | undefined;
+  readonly rtt: Live<number | undefined>;
   /** The host's latest broadcast (`Uint8Array` for binary, parsed JSON otherwise). */
-  readonly hostState$: Observable<S | undefined>;
-  readonly hostState: S | undefined;
+  readonly hostState: Live<S | undefined>;
+  /** Whether the host is the one of the invite (see {@link HostTrust}). */
+  readonly hostTrust: Live<HostTrust>;
+  /** What the guest dropped. */
+  readonly stats: Live<GuestStats>;
   /**
    * Sets the controller state; sent now when playing (and re-sent as a keyframe), otherwise sent
    * as the first frame once admitted. Finite values are clamped into range.
@@ -191,6 +251,6 @@ export interface GuestRoom<S = unknown> {
    * sends NEUTRAL.
    */
   attach(state$: Observable<ControllerState>, options?: AttachOptions): () => void;
-  /** Sends NEUTRAL, tells the host, clears presence; status becomes `closed`. Idempotent. */
-  leave(): Promise<void>;
+  /** Leaves: sends NEUTRAL, tells the host, clears presence; status becomes `closed`. Idempotent; always settles. */
+  close(): Promise<void>;
 }

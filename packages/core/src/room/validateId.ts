@@ -1,17 +1,18 @@
 import { CoplayError } from '../errors/CoplayError';
 
-/** Longest room or client id (Easemob client ids are at most 64 characters). */
+/** Longest room id, and longest client id that a room puts into its topics (Easemob client ids are at most 64). */
 export const MAX_ID_LENGTH = 64;
 
-// `/ + #` would break topic levels or act as wildcards, `.` is a separator on NATS, whitespace
-// is refused by NATS, and control characters have no business in a topic.
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[/+#.\s\u0000-\u001f\u007f-\u009f]/u;
+/**
+ * The only characters room protocol v2 puts into a topic level: Easemob's topic alphabet, which
+ * every other broker accepts too (no `.` for NATS, no wildcards, no whitespace).
+ */
+export const TOPIC_ID_PATTERN = /^[0-9A-Za-z_@-]+$/;
 
 /**
- * Checks a room or client id before it goes into a topic, and returns it.
- * @throws CoplayError `INVALID_ID` when the id is empty, longer than 64 characters, or holds
- * `/`, `+`, `#`, `.`, whitespace or a control character.
+ * Checks a room id (or a guest's topic id) before it goes into a topic, and returns it.
+ * @throws CoplayError `INVALID_ID` when the id is empty, longer than 64 characters, or holds a
+ * character other than `0-9 a-z A-Z - _ @`.
  */
 export function validateId(id: unknown, kind: 'room' | 'client' = 'room'): string {
   const fail = (why: string): never => {
@@ -20,7 +21,9 @@ export function validateId(id: unknown, kind: 'room' | 'client' = 'room'): strin
   if (typeof id !== 'string') return fail('must be a string');
   if (id.length === 0) return fail('must not be empty');
   if (id.length > MAX_ID_LENGTH) return fail(`must be at most ${MAX_ID_LENGTH} characters`);
-  const bad = FORBIDDEN.exec(id);
-  if (bad) return fail(`must not contain ${JSON.stringify(bad[0])} (no / + # . whitespace or control characters)`);
+  if (!TOPIC_ID_PATTERN.test(id)) {
+    const bad = /[^0-9A-Za-z_@-]/u.exec(id)![0];
+    return fail(`must not contain ${JSON.stringify(bad)} (only 0-9 a-z A-Z - _ @)`);
+  }
   return id;
 }

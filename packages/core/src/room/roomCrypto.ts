@@ -1,0 +1,182 @@
+// The cryptography of authenticated rooms (PROTOCOL.md, "Authentication"). Published constructions
+// only: ECDSA P-256 signatures, ECDH P-256 + HKDF-SHA256 (RFC 5869) for per-guest keys (WebCrypto),
+// HMAC-SHA256 (RFC 2104) truncated for tags (@noble/hashes, because a tag must be checked
+// synchronously, in the order frames arrive).
+import { hmac } from '@noble/hashes/hmac';
+import { sha256 } from '@noble/hashes/sha2';
+import { CoplayError } from '../errors/CoplayError';
+export { FRAME_TAG_BYTES } from '../input/frameFormat';
+
+/** Bytes of the tag on a control message. */
+export const CONTROL_TAG_BYTES = 16;
+/** Bytes of an ECDSA P-256 signature (r ‖ s). */
+export const SIGNATURE_BYTES = 64;
+/** Bytes of an uncompressed P-256 public key. */
+export const PUBLIC_KEY_BYTES = 65;
+
+const utf8 = new TextEncoder();
+const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const ECDH = { name: 'ECDH', namedCurve: 'P-256' } as const;
+const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
+const HKDF_SALT = utf8.encode('coplay room v2');
+
+/** WebCrypto's typings want an ArrayBuffer-backed view; every array here is one. */
+const bs = (u: Uint8Array): BufferSource => u as Uint8Array<ArrayBuffer>;
+
+function subtle(): SubtleCrypto {
+  const s = globalThis.crypto?.subtle;
+  if (!s) throw new CoplayError('INVALID_OPTIONS', 'authenticated rooms need WebCrypto (crypto.subtle): a secure context in browsers, Node 20+, Deno or Bun');
+  return s;
+}
+
+/** Concatenates byte arrays. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Base64url without padding (what the invite carries). */
+export function toBase64Url(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Inverse of {@link toBase64Url}; `undefined` for anything that is not base64url. */
+export function fromBase64Url(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
+  const s = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Length-prefixed context: label, room and guest id can never run into each other. */
+function context(label: string, room: string, gid = ''): Uint8Array {
+  return utf8.encode(`coplay/2\u0000${label}\u0000${room}\u0000${gid}\u0000`);
+}
+
+/** The host's keys for one room: ECDSA to sign presence and broadcasts, ECDH to agree a key with each guest. */
+export interface HostKeys {
+  readonly signPrivate: CryptoKey;
+  /** Raw public signing key: the invite carries it. */
+  readonly signPublic: Uint8Array;
+  readonly dhPrivate: CryptoKey;
+  /** Raw public ECDH key: the signed host presence carries it. */
+  readonly dhPublic: Uint8Array;
+}
+
+/** Makes a room's key pairs (private keys not extractable). */
+export async function createHostKeys(): Promise<HostKeys> {
+  const s = subtle();
+  const sign = (await s.generateKey(ECDSA, false, ['sign', 'verify'])) as CryptoKeyPair;
+  const dh = (await s.generateKey(ECDH, false, ['deriveBits'])) as CryptoKeyPair;
+  return {
+    signPrivate: sign.privateKey,
+    signPublic: new Uint8Array(await s.exportKey('raw', sign.publicKey)),
+    dhPrivate: dh.privateKey,
+    dhPublic: new Uint8Array(await s.exportKey('raw', dh.publicKey)),
+  };
+}
+
+/** A guest's ECDH key pair, one per `joinRoom`. */
+export interface GuestKeys {
+  readonly dhPrivate: CryptoKey;
+  readonly dhPublic: Uint8Array;
+}
+
+export async function createGuestKeys(): Promise<GuestKeys> {
+  const s = subtle();
+  const dh = (await s.generateKey(ECDH, false, ['deriveBits'])) as CryptoKeyPair;
+  return { dhPrivate: dh.privateKey, dhPublic: new Uint8Array(await s.exportKey('raw', dh.publicKey)) };
+}
+
+/** Imports the host's public signing key from the invite; rejects a malformed key. */
+export async function importVerifyKey(raw: Uint8Array): Promise<CryptoKey> {
+  return subtle().importKey('raw', bs(raw), ECDSA, false, ['verify']);
+}
+
+/** Signs `body` for `label` in `room`: 64 bytes. */
+export async function signBody(key: CryptoKey, label: string, room: string, body: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await subtle().sign(SIGN, key, bs(concatBytes(context(label, room), body))));
+}
+
+/** Checks a signature made by {@link signBody}; never throws. */
+export async function verifyBody(key: CryptoKey, label: string, room: string, signature: Uint8Array, body: Uint8Array): Promise<boolean> {
+  try {
+    return await subtle().verify(SIGN, key, bs(signature), bs(concatBytes(context(label, room), body)));
+  } catch {
+    return false;
+  }
+}
+
+/** The two directional keys one guest shares with the host. */
+export interface LinkKeys {
+  /** Guest → host. */
+  readonly up: Uint8Array;
+  /** Host → guest. */
+  readonly down: Uint8Array;
+}
+
+/**
+ * ECDH between one side's private key and the other's public key, then HKDF-SHA256 bound to the
+ * room and both public keys: 32 bytes for each direction. Rejects a malformed public key.
+ */
+export async function deriveLinkKeys(
+  privateKey: CryptoKey,
+  peerPublic: Uint8Array,
+  room: string,
+  hostDhPublic: Uint8Array,
+  guestDhPublic: Uint8Array,
+): Promise<LinkKeys> {
+  const s = subtle();
+  const peer = await s.importKey('raw', bs(peerPublic), ECDH, false, []);
+  const shared = await s.deriveBits({ name: 'ECDH', public: peer }, privateKey, 256);
+  const ikm = await s.importKey('raw', shared, 'HKDF', false, ['deriveBits']);
+  const info = concatBytes(context('keys', room), hostDhPublic, guestDhPublic);
+  const okm = new Uint8Array(await s.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: bs(HKDF_SALT), info: bs(info) }, ikm, 512));
+  return { up: okm.slice(0, 32), down: okm.slice(32, 64) };
+}
+
+type Hmac = ReturnType<typeof hmac.create>;
+
+/**
+ * A keyed HMAC-SHA256 with its context (label, room, guest id) already absorbed, so a tag costs
+ * one clone and one short update. Synchronous.
+ */
+export class Mac {
+  private readonly base: Hmac;
+
+  constructor(key: Uint8Array, label: string, room: string, gid: string) {
+    this.base = hmac.create(sha256, key).update(context(label, room, gid));
+  }
+
+  /** The first `length` bytes of HMAC(key, context ‖ parts). */
+  tag(length: number, ...parts: Uint8Array[]): Uint8Array {
+    const h = this.base.clone();
+    for (const p of parts) h.update(p);
+    return h.digest().subarray(0, length);
+  }
+
+  /** Constant-time check of `tag` (its length decides the truncation). */
+  check(tag: Uint8Array, ...parts: Uint8Array[]): boolean {
+    const expected = this.tag(tag.length, ...parts);
+    let diff = 0;
+    for (let i = 0; i < tag.length; i++) diff |= tag[i]! ^ expected[i]!;
+    return diff === 0 && tag.length > 0;
+  }
+}
+
+/** The 32-bit extended sequence number as it goes into a frame's tag. */
+export function seqBytes(ext: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, ext >>> 0);
+  return b;
+}
