@@ -225,7 +225,7 @@ export function adapterParity(core: typeof Core, fx: BrokerFixture, harness: Ada
         mode,
         { connection: conn },
         (api, arg) => {
-          const host = api.useHostRoom<{ score: number }>(arg(() => ({ room, maxPlayers: 3 })));
+          const host = api.useHostRoom<{ score: number }>(arg(() => ({ room, secure: false, maxPlayers: 3 })));
           return { host, players: api.usePlayers(host), input: api.useRemoteInput(host, arg((s) => s.slot)) } as unknown as Out<never>;
         },
         { slot: 2 },
@@ -234,8 +234,8 @@ export function adapterParity(core: typeof Core, fx: BrokerFixture, harness: Ada
       await vi.waitFor(() => expect(read().host?.room).toBe(room));
       expect(read().players).toEqual([]);
       expect(read().input).toEqual(NEUTRAL);
-      const guest = joinRoom(await fx.connect('guest'), { room, name: 'ana', browserEvents: false });
-      fx.defer(() => guest.leave());
+      const guest = joinRoom(await fx.connect('guest'), { room, secure: false, name: 'ana', browserEvents: false });
+      fx.defer(() => guest.close());
       await waitForGuestStatus(guest, 'playing');
       guest.send({ ...NEUTRAL, buttons: 0b101 });
       await vi.waitFor(() => expect(read().input.buttons).toBe(0b101));
@@ -253,7 +253,7 @@ export function adapterParity(core: typeof Core, fx: BrokerFixture, harness: Ada
       const p = await harness.mount(
         mode,
         { connection: conn },
-        (api, arg) => api.useHostRoom(arg((s) => ({ room, maxPlayers: s.max, pingIntervalMs: s.ping }))),
+        (api, arg) => api.useHostRoom(arg((s) => ({ room, secure: false, maxPlayers: s.max, pingIntervalMs: s.ping }))),
         { max: 2, ping: 1000 },
       );
       await vi.waitFor(() => expect(p.read()).toBeDefined());
@@ -264,7 +264,7 @@ export function adapterParity(core: typeof Core, fx: BrokerFixture, harness: Ada
       await p.update({ max: 3, ping: 3000 });
       await vi.waitFor(() => expect(p.read()).not.toBe(opened[0]));
       const presence = () =>
-        fx.broker.events.filter((e) => e.type === 'publish' && e.clientId === conn.clientId && e.retain && e.topic!.endsWith(`${room}/host`));
+        fx.broker.events.filter((e) => e.type === 'publish' && e.clientId === conn.clientId && e.retain && e.topic!.endsWith(`${room}/h`));
       // Opened, cleared by the old room's close, then the new room's presence last.
       await vi.waitFor(() => expect(presence().map((e) => e.payload!.length > 0)).toEqual([true, false, true]));
       expect(JSON.parse(presence().at(-1)!.payload!.toString())).toMatchObject({ maxPlayers: 3 });
@@ -274,8 +274,8 @@ export function adapterParity(core: typeof Core, fx: BrokerFixture, harness: Ada
     it('useGuestRoom: new names and circular options (browserEvents: { window, document }) keep the room; a new room id rejoins', async () => {
       const [r1, r2] = [unique('parity-guest'), unique('parity-guest')];
       const hostConn = await fx.connect('host');
-      const h1 = hostRoom(hostConn, { room: r1, ...patient });
-      const h2 = hostRoom(hostConn, { room: r2, ...patient });
+      const h1 = hostRoom(hostConn, { room: r1, secure: false, ...patient });
+      const h2 = hostRoom(hostConn, { room: r2, secure: false, ...patient });
       fx.defer(() => h1.close());
       fx.defer(() => h2.close());
       const conn = await fx.connect('guest');
@@ -283,43 +283,43 @@ export function adapterParity(core: typeof Core, fx: BrokerFixture, harness: Ada
       const p = await harness.mount(
         mode,
         { connection: conn },
-        (api, arg) => api.useGuestRoom<{ score: number }>(arg((s) => ({ room: s.room, name: s.name, browserEvents: targets }))),
+        (api, arg) => api.useGuestRoom<{ score: number }>(arg((s) => ({ room: s.room, secure: false, name: s.name, browserEvents: targets }))),
         { room: r1, name: 'cy' },
       );
-      await vi.waitFor(() => expect(h1.players.map((pl) => `${pl.name}:${pl.status}`)).toEqual(['cy:playing']), { timeout: 10_000 });
+      await vi.waitFor(() => expect(h1.players.value.map((pl) => `${pl.name}:${pl.status}`)).toEqual(['cy:playing']), { timeout: 10_000 });
       const first = p.read();
       await p.update({ room: r1, name: 'dee' });
       expect(p.read()).toBe(first);
       await p.update({ room: r2, name: 'dee' });
-      await vi.waitFor(() => expect(h2.players.map((pl) => `${pl.name}:${pl.status}`)).toEqual(['dee:playing']), { timeout: 10_000 });
-      await vi.waitFor(() => expect(h1.players.map((pl) => pl.status)).toEqual(['left']));
+      await vi.waitFor(() => expect(h2.players.value.map((pl) => `${pl.name}:${pl.status}`)).toEqual(['dee:playing']), { timeout: 10_000 });
+      await vi.waitFor(() => expect(h1.players.value.map((pl) => pl.status)).toEqual(['left']));
       await p.unmount();
-      await vi.waitFor(() => expect(h2.players.map((pl) => pl.status)).toEqual(['left']));
+      await vi.waitFor(() => expect(h2.players.value.map((pl) => pl.status)).toEqual(['left']));
     });
 
     it('teardown, guest: with an owned connection, leave and cleared presence reach the broker before the disconnect', async () => {
       const room = unique('parity-bye-guest');
-      const host = hostRoom(await fx.connect('host'), { room, ...patient });
+      const host = hostRoom(await fx.connect('host'), { room, secure: false, ...patient });
       fx.defer(() => host.close());
       const options = fx.options('guest');
-      const p = await harness.mount(mode, { options }, (api) => void api.useGuestRoom(arg0({ room, name: 'gus', browserEvents: false })), {});
-      await vi.waitFor(() => expect(host.players.map((pl) => pl.status)).toEqual(['playing']), { timeout: 10_000 });
+      const p = await harness.mount(mode, { options }, (api) => void api.useGuestRoom(arg0({ room, secure: false, name: 'gus', browserEvents: false })), {});
+      await vi.waitFor(() => expect(host.players.value.map((pl) => pl.status)).toEqual(['playing']), { timeout: 10_000 });
       await p.unmount();
       await fx.broker.waitFor({ type: 'disconnect', clientId: options.clientId! }, 5000);
-      expect(farewell(fx.broker.events, options.clientId!)).toEqual(['leave', `cleared coplay/${room}/presence/${options.clientId}`, 'disconnect']);
-      await vi.waitFor(() => expect(host.players.map((pl) => pl.status)).toEqual(['left']));
+      expect(farewell(fx.broker.events, options.clientId!)).toEqual(['leave', `cleared cp/${room}/p/${options.clientId}`, 'disconnect']);
+      await vi.waitFor(() => expect(host.players.value.map((pl) => pl.status)).toEqual(['left']));
     });
 
     it('teardown, host: with an owned connection, `closed` and cleared retained topics reach the broker before the disconnect', async () => {
       const room = unique('parity-bye-host');
       const options = fx.options('host');
-      const p = await harness.mount(mode, { options }, (api) => void api.useHostRoom(arg0({ room, ...patient })), {});
-      const guest = joinRoom(await fx.connect('guest'), { room, name: 'gia', browserEvents: false });
-      fx.defer(() => guest.leave());
+      const p = await harness.mount(mode, { options }, (api) => void api.useHostRoom(arg0({ room, secure: false, ...patient })), {});
+      const guest = joinRoom(await fx.connect('guest'), { room, secure: false, name: 'gia', browserEvents: false });
+      fx.defer(() => guest.close());
       await waitForGuestStatus(guest, 'playing');
       await p.unmount();
       await fx.broker.waitFor({ type: 'disconnect', clientId: options.clientId! }, 5000);
-      expect(farewell(fx.broker.events, options.clientId!)).toEqual(['closed', `cleared coplay/${room}/host`, `cleared coplay/${room}/state`, 'disconnect']);
+      expect(farewell(fx.broker.events, options.clientId!)).toEqual(['closed', `cleared cp/${room}/h`, `cleared cp/${room}/s`, 'disconnect']);
       await waitForGuestStatus(guest, 'closed');
     });
   });

@@ -15,11 +15,15 @@ export function farewell(events: readonly BrokerEvent[], clientId: string): stri
       seen.push(`cleared ${e.topic}`);
       continue;
     }
-    try {
-      const t = (JSON.parse(e.payload.toString()) as { t?: unknown }).t;
-      if (t === 'leave' || t === 'closed') seen.push(String(t));
-    } catch {
-      // binary input frames
+    // Control messages are JSON, after a 16-byte tag in an authenticated room (PROTOCOL.md).
+    for (const body of [e.payload, e.payload.subarray(16)]) {
+      try {
+        const t = (JSON.parse(body.toString()) as { t?: unknown }).t;
+        if (t === 'leave' || t === 'closed') seen.push(String(t));
+        break;
+      } catch {
+        // binary input frames, or a tagged message
+      }
     }
   }
   return seen;

@@ -31,42 +31,42 @@ const owners: Array<[string, (source: CoplaySource, child: Component) => ReturnT
 describe.each(owners)('unmounting an app whose %s owns the connection', (_name, mountWith) => {
   it('guest: leave and cleared presence reach the broker before the disconnect; the host sees `left`', async () => {
     const room = `vue-bye-guest-${++rooms}`;
-    const host = hostRoom(await fx.connect('host'), { room, ...patient });
+    const host = hostRoom(await fx.connect('host'), { room, secure: false, ...patient });
     fx.defer(() => host.close());
     const options = fx.options('guest');
     const Guest = defineComponent(() => {
-      useGuestRoom({ room, name: 'gus', browserEvents: false });
+      useGuestRoom({ room, secure: false, name: 'gus', browserEvents: false });
       return () => null;
     });
     const wrapper = mountWith({ options }, Guest);
-    await vi.waitFor(() => expect(host.players.map((p) => p.status)).toEqual(['playing']), { timeout: 10_000 });
+    await vi.waitFor(() => expect(host.players.value.map((p) => p.status)).toEqual(['playing']), { timeout: 10_000 });
     wrapper.unmount();
     await fx.broker.waitFor({ type: 'disconnect', clientId: options.clientId! }, 5000);
     expect(farewell(fx.broker.events, options.clientId!)).toEqual([
       'leave',
-      `cleared coplay/${room}/presence/${options.clientId}`,
+      `cleared cp/${room}/p/${options.clientId}`,
       'disconnect',
     ]);
-    await vi.waitFor(() => expect(host.players.map((p) => p.status)).toEqual(['left']));
+    await vi.waitFor(() => expect(host.players.value.map((p) => p.status)).toEqual(['left']));
   });
 
   it('host: `closed` to every guest and cleared retained topics reach the broker before the disconnect', async () => {
     const room = `vue-bye-host-${++rooms}`;
     const options = fx.options('host');
     const Host = defineComponent(() => {
-      useHostRoom({ room, ...patient });
+      useHostRoom({ room, secure: false, ...patient });
       return () => null;
     });
     const wrapper = mountWith({ options }, Host);
-    const guest = joinRoom(await fx.connect('guest'), { room, name: 'gia', browserEvents: false });
-    fx.defer(() => guest.leave());
+    const guest = joinRoom(await fx.connect('guest'), { room, secure: false, name: 'gia', browserEvents: false });
+    fx.defer(() => guest.close());
     await waitForGuestStatus(guest, 'playing');
     wrapper.unmount();
     await fx.broker.waitFor({ type: 'disconnect', clientId: options.clientId! }, 5000);
     expect(farewell(fx.broker.events, options.clientId!)).toEqual([
       'closed',
-      `cleared coplay/${room}/host`,
-      `cleared coplay/${room}/state`,
+      `cleared cp/${room}/h`,
+      `cleared cp/${room}/s`,
       'disconnect',
     ]);
     await waitForGuestStatus(guest, 'closed');

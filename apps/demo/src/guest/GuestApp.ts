@@ -77,7 +77,7 @@ const GuestView = defineComponent({
 
     const status = useLive(() => guest.value?.status, { status: 'joining' } as GuestStatus);
     const rtt = useLive(() => guest.value?.rtt, undefined);
-    const trust = useLive<HostTrust>(() => guest.value?.hostTrust, props.invite?.key ? 'pending' : 'unverified');
+    const trust = useLive<HostTrust, HostTrust>(() => guest.value?.hostTrust, props.invite?.key ? 'pending' : 'unverified');
     const forged = useLive(() => guest.value?.stats, undefined);
     const slot = computed(() => (status.value.status === 'playing' ? status.value.slot : undefined));
 
