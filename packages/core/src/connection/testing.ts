@@ -6,7 +6,7 @@ export function waitForStateWhere(conn: Connection, predicate: (s: ConnectionSta
   return firstValueFrom(
     conn.state.value$.pipe(
       filter(predicate),
-      timeout({ first: ms, with: () => { throw new Error(`timed out waiting for a state; last was ${JSON.stringify(conn.state)}`); } }),
+      timeout({ first: ms, with: () => { throw new Error(`timed out waiting for a state; last was ${JSON.stringify(conn.state.value)}`); } }),
     ),
   );
 }

@@ -164,11 +164,14 @@ export function validateOptions(options: ConnectionOptions): ResolvedConnectionO
   const urls = validateUrls(o.url);
   let clientId: string | undefined;
   if (given(o.clientId)) {
-    if (typeof o.clientId !== 'string' || encoder.encode(o.clientId).length > 65535) {
-      bad('options.clientId must be a string of at most 65535 bytes');
+    if (typeof o.clientId !== 'string' || encoder.encode(o.clientId).length > 65535 || o.clientId.includes('\u0000')) {
+      bad('options.clientId must be a string of at most 65535 bytes without U+0000');
     }
     clientId = o.clientId;
   }
+  const clean = booleanOr(o.clean, 'options.clean', true);
+  // MQTT: a broker must refuse an empty client id that asks for a kept session.
+  if (!clean && clientId === '') bad('options.clean: false needs a non-empty clientId (the session is kept under it)');
   const askedVersion = given(o.protocolVersion) ? o.protocolVersion : 4;
   if (askedVersion !== 4 && askedVersion !== 5) bad(`options.protocolVersion must be 4 or 5, got ${describe(askedVersion)}`);
   let version = askedVersion as 4 | 5;
@@ -203,7 +206,7 @@ export function validateOptions(options: ConnectionOptions): ResolvedConnectionO
     version,
     protocolFallback,
     keepalive: numberIn(o.keepalive, 'options.keepalive', 0, 65535, 30, true),
-    clean: booleanOr(o.clean, 'options.clean', true),
+    clean,
     reconnect: validateReconnect(o.reconnect),
     queue: validateQueue(o.queue),
     unsubscribeGraceMs: numberIn(o.unsubscribeGraceMs, 'options.unsubscribeGraceMs', 0, MAX_DURATION_MS, 250),
