@@ -9,4 +9,7 @@ export default defineConfig({
   target: 'es2022',
   tsconfig: 'tsconfig.build.json',
   external: ['rxjs', 'mqtt', 'ky'],
+  // mqtt-match (20 lines) is CommonJS only: bundled, so the ESM build also loads in a browser without a
+  // bundler (import map) and in Deno from a URL. It is a devDependency for that reason.
+  noExternal: ['mqtt-match'],
 });
