@@ -1,51 +1,48 @@
-import { createConnection, guestWill, hostRoom, joinRoom, NEUTRAL, type Connection } from '@coplay/core';
-import { filter, firstValueFrom } from 'rxjs';
-import { pace } from './pace';
-import { summarize, type LatencySummary } from './stats';
+import { createConnection, guestWill, hostRoom, joinRoom, NEUTRAL } from '@coplay/core';
+import { connected, until } from './until';
+import type { PairSubject } from './subjects';
 
-async function connected(c: Connection): Promise<void> {
-  await firstValueFrom(c.state.value$.pipe(filter((s) => s.status === 'connected')));
-}
+const PROBE_BUTTONS = 0x1ffff;
 
 /**
- * Guest `send(state)` → host `input$(slot)` on the same broker: frame encode, QoS 0 publish, broker,
- * decode, sequence and session checks, permissions and the per-player pipeline. `secure` (default
- * true) is an authenticated room: 24-byte frames with an HMAC tag checked on the host; `false`
- * gives the 16-byte untagged frames to compare against in the same run.
+ * A coplay room as a pair: the guest's `send(state)` → the host's `input(slot)`, with frame encoding
+ * (and its HMAC tag when `secure`, the default), the room's checks and the per-player pipeline.
+ * Message `i` becomes button mask `i + 1` (every frame differs, so the host's change-only value emits
+ * each one).
  */
-export async function roomLatency(url: string, count: number, rate: number, options: { secure?: boolean } = {}): Promise<LatencySummary> {
-  const secure = options.secure !== false;
-  const room = `bench${Math.random().toString(16).slice(2, 8)}`;
-  const hostConn = createConnection({ url, clientId: `${room}-host` });
-  const guestId = `${room}-guest`;
-  const guestConn = createConnection({ url, clientId: guestId, will: guestWill(room, guestId) });
-  await Promise.all([connected(hostConn), connected(guestConn)]);
-  // The bench sends far faster than a 60 Hz guest: lift the flood guard so nothing is throttled.
-  const host = hostRoom(hostConn, { room, secure, rateLimit: { maxFramesPerSecond: rate * 4, burst: rate } });
-  const guest = joinRoom(guestConn, { ...(secure ? { invite: await host.invite } : { room, secure: false }), browserEvents: false });
-  const playing = await firstValueFrom(guest.status.value$.pipe(filter((s) => s.status === 'playing')));
-  const slot = (playing as { slot: number }).slot;
-
-  // Each frame carries a distinct button mask, so the host's change-only stream emits every one.
-  const sentAt = new Map<number, number>();
-  const samples: number[] = [];
-  const sub = host.input(slot).value$.subscribe((s) => {
-    const t = sentAt.get(s.buttons);
-    if (t !== undefined) {
-      samples.push((performance.now() - t) * 1000);
-      sentAt.delete(s.buttons);
-    }
-  });
-  await pace(count, rate, (i) => {
-    const buttons = (i % 131_000) + 1;
-    sentAt.set(buttons, performance.now());
-    guest.send({ ...NEUTRAL, buttons });
-  });
-  const throttled = host.stats.value;
-  sub.unsubscribe();
-  await guest.close();
-  await host.close();
-  await Promise.all([hostConn.close(), guestConn.close()]);
-  if ((throttled as { throttled?: number }).throttled) console.warn('[bench] frames throttled:', throttled);
-  return summarize(samples, count);
+export function roomSubject(key: string, label: string, hostOptions: Record<string, unknown> = {}): PairSubject {
+  return {
+    key,
+    label,
+    async open(url, _topic, onMessage) {
+      const secure = hostOptions['secure'] !== false;
+      const room = `b${Math.random().toString(16).slice(2, 10)}`;
+      const hostConn = createConnection({ url, clientId: `${room}-host` });
+      const guestId = `${room}-guest`;
+      const guestConn = createConnection({ url, clientId: guestId, will: guestWill(room, guestId) });
+      await Promise.all([connected(hostConn), connected(guestConn)]);
+      const host = hostRoom(hostConn, { room, secure, ...hostOptions });
+      const guest = joinRoom(guestConn, { ...(secure ? { invite: await host.invite } : { room, secure: false }), browserEvents: false });
+      const playing = (await until(guest.status.value$, (s) => s.status === 'playing', 'guest playing')) as { slot: number };
+      const out = new Uint8Array(4);
+      const view = new DataView(out.buffer);
+      const sub = host.input(playing.slot).value$.subscribe((s) => {
+        if (s.buttons === 0) return;
+        view.setUint32(0, s.buttons === PROBE_BUTTONS ? 0xffff_ffff : s.buttons - 1);
+        onMessage(out);
+      });
+      return {
+        send(p) {
+          const i = new DataView(p.buffer, p.byteOffset, p.byteLength).getUint32(0);
+          guest.send({ ...NEUTRAL, buttons: i === 0xffff_ffff ? PROBE_BUTTONS : (i % 131_000) + 1 });
+        },
+        async close() {
+          sub.unsubscribe();
+          await guest.close();
+          await host.close();
+          await Promise.all([hostConn.close(), guestConn.close()]);
+        },
+      };
+    },
+  };
 }

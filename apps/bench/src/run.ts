@@ -1,97 +1,263 @@
-import { requireTool, startBroker } from '@coplay/testkit';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { requireTool, startBroker, startMosquitto } from '@coplay/testkit';
 import { FRAME_BYTES } from '@coplay/core';
-import { coplayLatency, rawMqttLatency } from './connectionBench';
-import { roomLatency } from './roomBench';
-import { fmtUs, type LatencySummary } from './stats';
+import { keyToHost, type KeyToHostResult } from './browserBench';
+import { latencyChart, type ChartGroup } from './chart';
+import { machineInfo } from './machine';
+import { latencyRun, throughputRun, type PairRun } from './pairBench';
+import { roomSubject } from './roomBench';
+import { fmtUs, ratio, splitMedianOfRounds, splitSummary, type SplitSummary } from './stats';
+import { COPLAY, RAW_DEFAULT, RAW_NODELAY, type PairSubject } from './subjects';
 
-// `npm run bench`: every coplay figure is quoted as a ratio against raw MQTT.js measured in the same
-// run, on the same broker, at the same rate, interleaved to share the machine's noise.
-const COUNT = Number(process.env.BENCH_COUNT ?? 3000);
-const RATE = Number(process.env.BENCH_RATE ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+// `npm run bench [-- --quick] [-- --only=latency,room,throughput]`. Every coplay figure sits next to raw
+// MQTT.js measured in the same run, on the same broker, with the same warm-up and idle, in rotating
+// order (A B C, B C A, …) so the machine's noise lands on all sides.
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick');
+const ONLY = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const want = (s: string) => !ONLY || ONLY.includes(s);
+const OUT_DIR = argv.find((a) => a.startsWith('--out='))?.slice(6) ?? join(dirname(fileURLToPath(import.meta.url)), '../../../docs');
 
-interface Row {
+const CFG = QUICK
+  ? { count: 2000, rate: 1000, rounds: 1, roomSeconds: 6, roomRounds: 1, tpCount: 10_000, tpRounds: 1, presses: 30, opens: 2 }
+  : { count: 2000, rate: 1000, rounds: 5, roomSeconds: 10, roomRounds: 3, tpCount: 30_000, tpRounds: 3, presses: 150, opens: 5 };
+
+interface Broker {
+  key: string;
+  label: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+interface LatencyRow {
   broker: string;
-  path: string;
-  raw: LatencySummary;
-  coplay: LatencySummary;
+  subject: string;
+  key: string;
+  summary: SplitSummary;
 }
 
-function best(runs: LatencySummary[]): LatencySummary {
-  // The median round by p50: one noisy round on a 2-core machine should not decide the figure.
-  const sorted = [...runs].sort((a, b) => a.p50 - b.p50);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
-}
+const log = (...a: unknown[]) => console.log(...a);
 
-async function compare(
-  broker: string,
-  path: string,
-  raw: () => Promise<LatencySummary>,
-  coplay: () => Promise<LatencySummary>,
-): Promise<Row> {
-  // One discarded round first, so JIT warm-up lands on neither side.
-  await raw();
-  await coplay();
-  const raws: LatencySummary[] = [];
-  const coplays: LatencySummary[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    raws.push(await raw());
-    coplays.push(await coplay());
+async function brokers(): Promise<Broker[]> {
+  const out: Broker[] = [];
+  const aedes = await startBroker({ ws: true, record: false } as Parameters<typeof startBroker>[0]);
+  out.push({ key: 'aedes-tcp', label: 'Aedes (in-process), TCP', url: aedes.url, close: () => aedes.close() });
+  out.push({ key: 'aedes-ws', label: 'Aedes (in-process), WebSocket', url: aedes.wsUrl!, close: async () => {} });
+  if (requireTool('mosquitto').available) {
+    const nd = await startMosquitto({ ws: true });
+    out.push({ key: 'mosq-nd-tcp', label: 'mosquitto set_tcp_nodelay, TCP', url: nd.url, close: () => nd.close() });
+    out.push({ key: 'mosq-nd-ws', label: 'mosquitto set_tcp_nodelay, WebSocket', url: nd.wsUrl!, close: async () => {} });
+    const def = await startMosquitto({ ws: true, tcpNoDelay: false });
+    out.push({ key: 'mosq-def-tcp', label: 'mosquitto default config, TCP', url: def.url, close: () => def.close() });
+    out.push({ key: 'mosq-def-ws', label: 'mosquitto default config, WebSocket', url: def.wsUrl!, close: async () => {} });
+  } else {
+    log('mosquitto not installed: mosquitto rows skipped');
   }
-  return { broker, path, raw: best(raws), coplay: best(coplays) };
+  return out;
+}
+
+/** Runs every subject `rounds` times in rotating order; pools each subject's samples. */
+async function compare(
+  subjects: readonly PairSubject[],
+  rounds: number,
+  run: (s: PairSubject) => Promise<PairRun>,
+): Promise<Map<string, SplitSummary>> {
+  const runs = new Map<string, PairRun[]>(subjects.map((s) => [s.key, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < subjects.length; k++) {
+      const s = subjects[(k + r) % subjects.length]!;
+      runs.get(s.key)!.push(await run(s));
+    }
+  }
+  return new Map([...runs].map(([k, v]) => [k, splitMedianOfRounds(v)]));
+}
+
+function latencyTable(rows: readonly LatencyRow[], baselineKey: string): string {
+  const out = [
+    '| broker | subject | steady p50 / p99 / p99.9 | first second p50 / p99 / max | > 5 ms | lost | steady ratio vs raw + noDelay p50 / p99 |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of rows) {
+    const base = rows.find((b) => b.broker === r.broker && b.key === baselineKey)?.summary.steady;
+    const s = r.summary.steady;
+    const f = r.summary.first;
+    const late = (s.lateShare * s.n + f.lateShare * f.n) / Math.max(1, s.n + f.n);
+    out.push(
+      `| ${r.broker} | ${r.subject} | ${fmtUs(s.p50)} / ${fmtUs(s.p99)} / ${fmtUs(s.p999)} | ${fmtUs(f.p50)} / ${fmtUs(f.p99)} / ${fmtUs(f.max)} | ` +
+        `${(late * 100).toFixed(2)} % | ${s.lost + f.lost} | ${base && r.key !== baselineKey ? `${ratio(base.p50, s.p50)} / ${ratio(base.p99, s.p99)}` : '—'} |`,
+    );
+  }
+  return out.join('\n');
+}
+
+const COLORS: Record<string, string> = { raw: '#999999', rawNoDelay: '#1f77b4', coplay: '#d62728', room: '#d62728', roomNoPing: '#ff7f0e' };
+
+function chartGroups(rows: readonly LatencyRow[]): ChartGroup[] {
+  const groups = new Map<string, ChartGroup>();
+  for (const r of rows) {
+    const g = groups.get(r.broker) ?? { label: r.broker, bars: [] };
+    g.bars.push({ label: r.subject, p50: r.summary.steady.p50, p99: r.summary.steady.p99, color: COLORS[r.key] ?? '#2ca02c' });
+    groups.set(r.broker, g);
+  }
+  return [...groups.values()];
 }
 
 async function main(): Promise<void> {
-  const rows: Row[] = [];
-  const aedes = await startBroker({ ws: true });
+  const t0 = Date.now();
+  const machine = machineInfo();
+  log(`coplay bench${QUICK ? ' (quick)' : ''} — ${machine.cpu} × ${machine.cores}, ${machine.kernel}, Node ${machine.node}, load ${machine.loadAvgStart.join(' ')}`);
+  const all = await brokers();
+  const latencyRows: LatencyRow[] = [];
+  const roomRows: LatencyRow[] = [];
+  let browser: (KeyToHostResult & { broker: string }) | undefined;
+  const throughput: Array<{ broker: string; subject: string; key: string; msgsPerSec: number[] }> = [];
   try {
-    rows.push(
-      await compare('Aedes (in-process, TCP)', 'publish → topic()', () => rawMqttLatency(aedes.url, COUNT, RATE), () =>
-        coplayLatency(aedes.url, COUNT, RATE),
-      ),
-    );
-    rows.push(
-      await compare('Aedes (in-process, WebSocket)', 'publish → topic()', () => rawMqttLatency(aedes.wsUrl!, COUNT, RATE), () =>
-        coplayLatency(aedes.wsUrl!, COUNT, RATE),
-      ),
-    );
-    rows.push(
-      await compare('Aedes (in-process, TCP)', 'guest send → host input$', () => rawMqttLatency(aedes.url, COUNT, RATE, FRAME_BYTES), () =>
-        roomLatency(aedes.url, COUNT, RATE),
-      ),
-    );
-  } finally {
-    await aedes.close();
-  }
-  const mosq = requireTool('mosquitto');
-  if (mosq.available) {
-    const { startMosquitto } = await import('@coplay/testkit');
-    const m = await startMosquitto();
-    try {
-      rows.push(
-        await compare('mosquitto (TCP)', 'publish → topic()', () => rawMqttLatency(m.url, COUNT, RATE), () => coplayLatency(m.url, COUNT, RATE)),
-      );
-      rows.push(
-        await compare('mosquitto (TCP)', 'guest send → host input$', () => rawMqttLatency(m.url, COUNT, RATE, FRAME_BYTES), () =>
-          roomLatency(m.url, COUNT, RATE),
-        ),
-      );
-    } finally {
-      await m.close();
+    if (want('latency')) {
+      const subjects = [RAW_DEFAULT, RAW_NODELAY, COPLAY];
+      for (const b of all) {
+        log(`latency: ${b.label}`);
+        const res = await compare(subjects, CFG.rounds, (s) => latencyRun(s, b.url, CFG.count, CFG.rate));
+        for (const s of subjects) latencyRows.push({ broker: b.label, subject: s.label, key: s.key, summary: res.get(s.key)! });
+      }
     }
+    if (want('room')) {
+      const rawNd: PairSubject = { ...RAW_NODELAY };
+      const rawDef: PairSubject = { ...RAW_DEFAULT };
+      const room = roomSubject('room', 'coplay room (pings every 1 s)');
+      const noPing = roomSubject('roomNoPing', 'coplay room, pings off (diagnostic)', { pingIntervalMs: 3_600_000 });
+      const subjects = [rawDef, rawNd, room, noPing];
+      const count = CFG.roomSeconds * 60;
+      for (const b of all.filter((x) => x.key.endsWith('-tcp'))) {
+        log(`room: ${b.label}`);
+        // 60 Hz is light: the four subjects run side by side, sharing one time window.
+        const runs = new Map<string, PairRun[]>(subjects.map((s) => [s.key, []]));
+        for (let r = 0; r < CFG.roomRounds; r++) {
+          const res = await Promise.all(subjects.map((s) => latencyRun(s, b.url, count, 60, FRAME_BYTES)));
+          subjects.forEach((s, k) => runs.get(s.key)!.push(res[k]!));
+        }
+        for (const s of subjects) roomRows.push({ broker: b.label, subject: s.label, key: s.key, summary: splitSummary(runs.get(s.key)!) });
+      }
+    }
+    if (want('throughput')) {
+      const subjects = [RAW_NODELAY, COPLAY];
+      for (const b of all) {
+        log(`throughput: ${b.label}`);
+        const res = new Map<string, number[]>(subjects.map((s) => [s.key, []]));
+        for (let r = 0; r < CFG.tpRounds; r++) {
+          for (let k = 0; k < subjects.length; k++) {
+            const s = subjects[(k + r) % subjects.length]!;
+            res.get(s.key)!.push(await throughputRun(s, b.url, CFG.tpCount));
+          }
+        }
+        for (const s of subjects) throughput.push({ broker: b.label, subject: s.label, key: s.key, msgsPerSec: res.get(s.key)! });
+      }
+    }
+    if (want('browser')) {
+      const b = all.find((x) => x.key === 'mosq-nd-ws') ?? all.find((x) => x.key === 'aedes-ws')!;
+      if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
+        log(`browser: key press → host input, ${b.label}`);
+        browser = { broker: b.label, ...(await keyToHost(b.url, CFG.presses, CFG.opens)) };
+      } else log('chromium not installed: browser section skipped');
+    }
+  } finally {
+    for (const b of all) await b.close();
   }
+  machine.loadAvgEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  const seconds = Math.round((Date.now() - t0) / 1000);
 
-  console.log(`\ncoplay bench — ${COUNT} msgs × ${ROUNDS} rounds at ${RATE}/s, QoS 0, loopback, one process`);
-  console.log(`input frame: ${FRAME_BYTES} bytes (raw comparator for the room rows sends ${FRAME_BYTES}-byte payloads; others 32 B)\n`);
-  console.log('| broker | path | raw MQTT.js p50 / p99 | coplay p50 / p99 | ratio p50 / p99 | lost (raw / coplay) |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
-  for (const r of rows) {
-    const ratio = (a: number, b: number) => (b / a).toFixed(2);
-    console.log(
-      `| ${r.broker} | ${r.path} | ${fmtUs(r.raw.p50)} / ${fmtUs(r.raw.p99)} | ${fmtUs(r.coplay.p50)} / ${fmtUs(r.coplay.p99)} | ` +
-        `${ratio(r.raw.p50, r.coplay.p50)} / ${ratio(r.raw.p99, r.coplay.p99)} | ${r.raw.lost} / ${r.coplay.lost} |`,
-    );
+  // ---- report ----
+  mkdirSync(OUT_DIR, { recursive: true });
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  const md: string[] = [];
+  md.push('# Benchmarks', '');
+  md.push(`Written by \`npm run bench${QUICK ? ' -- --quick' : ''}\` (apps/bench) on ${machine.date} in ${seconds} s. Do not edit by hand: re-run it.`, '');
+  md.push('## Machine', '');
+  md.push(`- ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, ${machine.os}, Linux ${machine.kernel}`);
+  md.push(`- Node ${machine.node}, MQTT.js ${machine.mqttJs}, ${machine.mosquitto}`);
+  md.push(`- load average ${machine.loadAvgStart.join(' / ')} at start, ${machine.loadAvgEnd.join(' / ')} at the end: the machine is shared, so compare ratios within a run, not absolutes across runs`);
+  md.push('- everything on loopback, one Node process for clients (and the in-process Aedes); mosquitto is spawned on free ports', '');
+  md.push('## Method', '');
+  md.push('- **Subjects.** *raw MQTT.js (defaults)*: `mqtt.connectAsync` as it comes. *raw MQTT.js + noDelay*: the same with `setNoDelay(true)` on its socket after CONNACK — what coplay sets for you; this is the fair baseline every ratio uses. *coplay*: `createConnection` → `publish` / `topic()`.');
+  md.push(`- **Identical warm-up.** Each run opens fresh clients, subscribes, sends a probe every 10 ms until one arrives, idles 200 ms, then sends. Subjects alternate in rotating order (A B C, B C A, C A B) for ${CFG.rounds} round(s). Each figure is the median round's (one round hit by another process on this shared machine does not decide a tail); max is the worst of all rounds; "> 5 ms" and lost count every round.`);
+  md.push('- **First second vs steady state.** Messages sent in the first second after the idle are reported apart from the rest: Nagle and delayed-ACK stalls show up early.');
+  md.push('- **Brokers.** Aedes in this process; mosquitto with `set_tcp_nodelay true`; mosquitto with Debian\'s default (`set_tcp_nodelay false`, Nagle on the broker\'s sockets — what hosted brokers such as Easemob run and users cannot change).');
+  md.push('- "> 5 ms" is the share of messages that took over 5 ms (a stall on loopback).', '');
+  const ratioRange = (rows: readonly LatencyRow[], key: string, pick: (x: SplitSummary) => number) => {
+    const rs = rows
+      .filter((r) => r.key === key)
+      .map((r) => {
+        const base = rows.find((b) => b.broker === r.broker && b.key === 'rawNoDelay');
+        return base ? pick(r.summary) / pick(base.summary) : Number.NaN;
+      })
+      .filter(Number.isFinite);
+    return rs.length ? `${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}` : '–';
+  };
+  if (latencyRows.length || roomRows.length) {
+    md.push('## Summary', '');
+    if (latencyRows.length) {
+      md.push(
+        `- publish → subscriber, coplay ÷ raw MQTT.js + noDelay over all brokers and transports: steady p50 ${ratioRange(latencyRows, 'coplay', (x) => x.steady.p50)}, ` +
+          `p99 ${ratioRange(latencyRows, 'coplay', (x) => x.steady.p99)}, first-second p99 ${ratioRange(latencyRows, 'coplay', (x) => x.first.p99)}.`,
+      );
+    }
+    if (roomRows.length) {
+      for (const r of roomRows.filter((x) => x.key === 'room')) {
+        const base = roomRows.find((b) => b.broker === r.broker && b.key === 'rawNoDelay')!;
+        md.push(
+          `- guest → host at 60 Hz on ${r.broker}: coplay room p50 ${fmtUs(r.summary.steady.p50)} / p99 ${fmtUs(r.summary.steady.p99)} against raw + noDelay ${fmtUs(base.summary.steady.p50)} / ${fmtUs(base.summary.steady.p99)} (p99 ratio ${ratio(base.summary.steady.p99, r.summary.steady.p99)}).`,
+        );
+      }
+    }
+    md.push('');
   }
+  if (latencyRows.length) {
+    md.push(`## publish → subscriber, ${CFG.count} × 32 B QoS 0 messages at ${CFG.rate}/s per run`, '');
+    md.push(latencyTable(latencyRows, 'rawNoDelay'), '');
+    writeFileSync(join(OUT_DIR, 'benchmarks-latency.svg'), latencyChart('publish → subscriber, steady state: dark = p50, light = p99 (log scale)', chartGroups(latencyRows)));
+    md.push('![latency chart](benchmarks-latency.svg)', '');
+  }
+  if (roomRows.length) {
+    md.push(`## Guest → host input at 60 Hz, ${CFG.roomSeconds} s × ${CFG.roomRounds} run(s), ${FRAME_BYTES}-byte frames`, '');
+    md.push('The raw subjects publish a frame-sized payload from a "guest" client to a "host" client that has nothing else to do. *coplay room*: `joinRoom` → `guest.send(state)` → the host\'s input for that slot, with the room\'s once-a-second ping; *pings off* is the same room with the ping interval set to an hour, to isolate what the ping exchange costs. The four subjects run side by side in the same time window, so they share its noise; samples of all runs are pooled.', '');
+    md.push(latencyTable(roomRows, 'rawNoDelay'), '');
+    writeFileSync(join(OUT_DIR, 'benchmarks-room.svg'), latencyChart('guest → host at 60 Hz, steady state: dark = p50, light = p99 (log scale)', chartGroups(roomRows)));
+    md.push('![room chart](benchmarks-room.svg)', '');
+  }
+  if (throughput.length) {
+    md.push(`## Throughput: ${CFG.tpCount} × 32 B QoS 0 messages as fast as they go, median of ${CFG.tpRounds}`, '');
+    md.push('| broker | subject | msgs/s (median) | runs | ratio vs raw + noDelay |', '| --- | --- | --- | --- | --- |');
+    for (const t of throughput) {
+      const base = throughput.find((b) => b.broker === t.broker && b.key === 'rawNoDelay')!;
+      md.push(
+        `| ${t.broker} | ${t.subject} | ${Math.round(median(t.msgsPerSec)).toLocaleString('en')} | ${t.msgsPerSec.map((x) => Math.round(x / 1000) + 'k').join(', ')} | ${t.key === 'rawNoDelay' ? '—' : ratio(median(base.msgsPerSec), median(t.msgsPerSec))} |`,
+      );
+    }
+    md.push('');
+  }
+  if (browser) {
+    md.push(`## Key press → host input in two Chromium pages (${browser.broker})`, '');
+    md.push(
+      `Two Chromium processes (so neither page is a throttled background tab) load a production build of a host page (\`hostRoom\`) and a guest page (\`joinRoom\` + \`keyboardInput\` + \`attach\`). ` +
+        `${browser.presses} CDP key presses (held 40–100 ms, 60–150 ms apart); stamps: the keydown event's timeStamp (guest), the guest's WebSocket \`send\`, the frame reaching the host's network stack (CDP \`Network.webSocketFrameReceived\`), the host page's WebSocket \`message\` event (a listener installed before any page script), and the host's input for slot 2 changing. ` +
+        `${browser.matched} of ${browser.presses} presses matched.`,
+      '',
+    );
+    md.push('| stage | p50 | p99 | max |', '| --- | --- | --- | --- |');
+    md.push(`| **keydown → host input(2) changes** | **${fmtUs(browser.total.p50)}** | **${fmtUs(browser.total.p99)}** | ${fmtUs(browser.total.max)} |`);
+    for (const [k, v] of Object.entries(browser.stages)) md.push(`| ${k} | ${fmtUs(v.p50)} | ${fmtUs(v.p99)} | ${fmtUs(v.max)} |`);
+    md.push('');
+    md.push(`- Chromium sends ${browser.guestFramesPerPublish?.toFixed(2) ?? '–'} WebSocket frames per \`send\` (CDP \`Network.webSocketFrameSent\` ÷ sends).`);
+    md.push(`- Open the guest page → the host applies its first input (fresh page, production build, key pressed every ~15 ms from navigation): ${browser.openToFirstInputMs.map((x) => `${Math.round(x)} ms`).join(', ')}.`, '');
+  }
+  writeFileSync(join(OUT_DIR, 'benchmarks.md'), md.join('\n'));
+  writeFileSync(
+    join(OUT_DIR, 'benchmarks.json'),
+    JSON.stringify({ quick: QUICK, config: CFG, seconds, machine, latency: latencyRows, room: roomRows, throughput, browser }, null, 2) + '\n',
+  );
+  log(md.join('\n'));
 }
 
 main().then(

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -34,6 +34,19 @@ afterEach(async () => {
 });
 
 describe.skipIf(!tool.available)('startMosquitto', () => {
+  it('keeps Nagle on the broker sockets with tcpNoDelay: false (Debian default) and still relays', async () => {
+    const m = await mosquitto({ tcpNoDelay: false });
+    expect(readFileSync(m.configPath, 'utf8')).toMatch(/^set_tcp_nodelay false$/m);
+    const on = await mosquitto();
+    expect(readFileSync(on.configPath, 'utf8')).toMatch(/^set_tcp_nodelay true$/m);
+    const sub = await connect(m.url);
+    const got = collect(sub);
+    await sub.subscribeAsync('nagle/t');
+    const pub = await connect(m.url);
+    await pub.publishAsync('nagle/t', 'x', { qos: 1 });
+    await expect.poll(() => got.map((g) => g.payload)).toEqual(['x']);
+  });
+
   it('starts on its own port with TCP and WebSocket listeners and relays messages', async () => {
     const m = await mosquitto({ ws: true });
     expect(m.port).not.toBe(1883);

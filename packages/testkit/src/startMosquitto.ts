@@ -19,6 +19,11 @@ export interface StartMosquittoOptions {
   passwordFile?: string;
   /** Appended verbatim to the generated mosquitto.conf (global section, after the listeners). */
   extraConfig?: string;
+  /**
+   * `set_tcp_nodelay`; default true. `false` keeps Debian's default (Nagle on the broker's sockets), which is
+   * what hosted brokers run: the bench measures coplay against it.
+   */
+  tcpNoDelay?: boolean;
   /** Startup timeout in ms; default 5000. */
   startTimeoutMs?: number;
 }
@@ -107,7 +112,7 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
   const lines: string[] = [
     'persistence false',
     // Mosquitto Nagle-batches small packets by default; real-time input wants them sent at once.
-    'set_tcp_nodelay true',
+    `set_tcp_nodelay ${options.tcpNoDelay === false ? 'false' : 'true'}`,
     'log_dest stderr',
     'log_timestamp_format %H:%M:%S',
     // Root would drop to the `mosquitto` user, which cannot read our 0700 temp dir.

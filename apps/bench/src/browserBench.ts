@@ -1,0 +1,213 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { sleep } from './pace';
+import { summarize, type LatencySummary } from './stats';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Stamps every WebSocket frame the page sends and receives, before any page script sees it. */
+const WS_PROBE = `(() => {
+  const Orig = window.WebSocket;
+  const log = { sent: [], recv: [] };
+  window.__ws = log;
+  const now = () => performance.timeOrigin + performance.now();
+  window.WebSocket = class extends Orig {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener('message', (e) => log.recv.push(now()));
+    }
+    send(d) {
+      log.sent.push(now());
+      return super.send(d);
+    }
+  };
+})();`;
+
+/** Builds the two bench pages (production build, coplay from source) into a temp dir. */
+async function buildPages(): Promise<string> {
+  const { build } = await import('vite');
+  const { sourceAliases } = await import('../../../vitest.shared');
+  const root = fileURLToPath(new URL('../browser/', import.meta.url));
+  const outDir = mkdtempSync(join(tmpdir(), 'coplay-bench-pages-'));
+  await build({
+    root,
+    base: './',
+    logLevel: 'warn',
+    configFile: false,
+    resolve: { alias: sourceAliases },
+    build: { outDir, emptyOutDir: true, rollupOptions: { input: { host: join(root, 'host.html'), guest: join(root, 'guest.html') } } },
+  });
+  return outDir;
+}
+
+function serve(dir: string): Promise<{ url: string; server: Server }> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    try {
+      const body = readFileSync(join(dir, path === '/' ? 'index.html' : path));
+      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
+}
+
+async function until(page: Page, fn: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(fn).catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`bench: page never satisfied ${fn}`);
+    await sleep(20);
+  }
+}
+
+export interface KeyToHostResult {
+  presses: number;
+  matched: number;
+  total: LatencySummary;
+  stages: Record<string, LatencySummary>;
+  /** Open the guest page → the host applies its first input (production build, loopback). */
+  openToFirstInputMs: number[];
+  guestFramesPerPublish?: number;
+}
+
+const BUTTON_A = 1 << 0;
+
+/**
+ * Two Chromium processes (so neither page is a throttled background tab): a host page running
+ * `hostRoom` and a guest page running `joinRoom` + `keyboardInput`, on a broker's WebSocket URL.
+ * CDP key events on the guest; stamps: keydown event (guest), WebSocket send (guest), frame received
+ * by the host's network stack (CDP), WebSocket message event (host page), host input change.
+ */
+export async function keyToHost(wsUrl: string, presses: number, opens: number): Promise<KeyToHostResult> {
+  const dir = await buildPages();
+  const { url: base, server } = await serve(dir);
+  const browsers: Browser[] = [];
+  try {
+    const launch = async () => {
+      const b = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+      browsers.push(b);
+      const page = await b.newPage();
+      await page.addInitScript(WS_PROBE);
+      return page;
+    };
+    const [hostPage, guestPage] = await Promise.all([launch(), launch()]);
+    const room = `k${Math.random().toString(16).slice(2, 10)}`;
+    const q = (id: string) => `url=${encodeURIComponent(wsUrl)}&room=${room}&id=${id}`;
+
+    const cdp = await hostPage.context().newCDPSession(hostPage);
+    const netRecv: number[] = [];
+    await cdp.send('Network.enable');
+    cdp.on('Network.webSocketFrameReceived', (e: { timestamp: number }) => netRecv.push(e.timestamp));
+    const guestCdp = await guestPage.context().newCDPSession(guestPage);
+    let guestFramesSent = 0;
+    await guestCdp.send('Network.enable');
+    guestCdp.on('Network.webSocketFrameSent', () => guestFramesSent++);
+
+    await hostPage.goto(`${base}/host.html?${q(`${room}-host`)}`);
+    await until(hostPage, 'window.__bench && window.__bench.invite()');
+    const invite = (await hostPage.evaluate('window.__bench.invite()')) as string;
+    await guestPage.goto(`${base}/guest.html?${q(`${room}-guest`)}#${invite}`);
+    await until(guestPage, "window.__bench && window.__bench.status() === 'playing'");
+    await sleep(500);
+
+    // CDP's Network timestamps are monotonic seconds; the page's clock is timeOrigin + now().
+    await cdp.send('Performance.enable');
+    const metrics = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+    const navStart = metrics.metrics.find((m) => m.name === 'NavigationStart')!.value;
+    const hostOrigin = (await hostPage.evaluate('performance.timeOrigin')) as number;
+    const toEpoch = (ts: number) => hostOrigin + (ts - navStart) * 1000;
+
+    const sentBefore = guestFramesSent;
+    const guestSendsBefore = (await guestPage.evaluate('window.__ws.sent.length')) as number;
+    for (let i = 0; i < presses; i++) {
+      await guestPage.keyboard.down('j');
+      await sleep(40 + Math.random() * 60);
+      await guestPage.keyboard.up('j');
+      await sleep(60 + Math.random() * 90);
+    }
+    await sleep(300);
+    const guestWsSends = ((await guestPage.evaluate('window.__ws.sent.length')) as number) - guestSendsBefore;
+    const framesPerPublish = guestWsSends > 0 ? (guestFramesSent - sentBefore) / guestWsSends : undefined;
+
+    const keydowns = (await guestPage.evaluate('window.__bench.keydowns')) as number[];
+    const sends = (await guestPage.evaluate('window.__ws.sent')) as number[];
+    const changes = (await hostPage.evaluate('window.__bench.changes')) as Array<[number, number]>;
+    const recv = (await hostPage.evaluate('window.__ws.recv')) as number[];
+    const net = netRecv.map(toEpoch);
+    const presses$ = changes.filter(([, b], i) => b & BUTTON_A && !((changes[i - 1]?.[1] ?? 0) & BUTTON_A)).map(([t]) => t);
+
+    const total: number[] = [];
+    const stage: Record<string, number[]> = { 'keydown → guest socket send': [], 'guest send → host network stack (CDP)': [], 'host network stack → page message event': [], 'message event → input(2) changes': [] };
+    const lastBefore = (xs: number[], t: number) => {
+      let best: number | undefined;
+      for (const x of xs) if (x <= t + 0.05) best = x;
+      return best;
+    };
+    const firstAfter = (xs: number[], t: number) => xs.find((x) => x >= t - 0.05);
+    let matched = 0;
+    for (const k of keydowns.slice(-presses)) {
+      const h = presses$.find((t) => t >= k);
+      const s = firstAfter(sends, k);
+      if (h === undefined || s === undefined || h - k > 1000) continue;
+      const r = lastBefore(recv, h);
+      const n = r !== undefined ? lastBefore(net, r) : undefined;
+      matched++;
+      total.push((h - k) * 1000);
+      stage['keydown → guest socket send']!.push((s - k) * 1000);
+      if (n !== undefined) stage['guest send → host network stack (CDP)']!.push((n - s) * 1000);
+      if (n !== undefined && r !== undefined) stage['host network stack → page message event']!.push((r - n) * 1000);
+      if (r !== undefined) stage['message event → input(2) changes']!.push((h - r) * 1000);
+    }
+
+    // Open guest link → first input accepted, on fresh guest pages.
+    const openToFirstInputMs: number[] = [];
+    for (let o = 0; o < Math.min(opens, 6); o++) {
+      const page = await browsers[1]!.newPage();
+      await page.addInitScript(WS_PROBE);
+      const before = (await hostPage.evaluate('window.__bench.others.length')) as number;
+      const t0 = Date.now();
+      await page.goto(`${base}/guest.html?${q(`${room}-g${o}`)}#${invite}`, { waitUntil: 'commit' });
+      let seenAt: number | undefined;
+      for (let tries = 0; tries < 300 && seenAt === undefined; tries++) {
+        await page.keyboard.down('k').catch(() => {});
+        await sleep(15);
+        await page.keyboard.up('k').catch(() => {});
+        const ch = (await hostPage.evaluate('window.__bench.others')) as Array<[number, number, number]>;
+        seenAt = ch.slice(before).find(([, b]) => b !== 0)?.[0];
+      }
+      if (seenAt !== undefined) openToFirstInputMs.push(seenAt - t0);
+      await page.close();
+    }
+
+    return {
+      presses,
+      matched,
+      total: summarize(total, presses),
+      stages: Object.fromEntries(Object.entries(stage).map(([k, v]) => [k, summarize(v, v.length)])),
+      openToFirstInputMs,
+      ...(framesPerPublish !== undefined ? { guestFramesPerPublish: framesPerPublish } : {}),
+    };
+  } finally {
+    for (const b of browsers) await b.close().catch(() => {});
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
