@@ -126,13 +126,14 @@ async function main(): Promise<void> {
     if (want('room')) {
       const rawNd: PairSubject = { ...RAW_NODELAY };
       const rawDef: PairSubject = { ...RAW_DEFAULT };
-      const room = roomSubject('room', 'coplay room (pings every 1 s)');
+      const room = roomSubject('room', 'coplay room (authenticated, pings every 1 s)');
+      const open = roomSubject('roomOpen', 'coplay room, secure: false (untagged frames)', { secure: false });
       const noPing = roomSubject('roomNoPing', 'coplay room, pings off (diagnostic)', { pingIntervalMs: 3_600_000 });
-      const subjects = [rawDef, rawNd, room, noPing];
+      const subjects = [rawDef, rawNd, room, open, noPing];
       const count = CFG.roomSeconds * 60;
       for (const b of all.filter((x) => x.key.endsWith('-tcp'))) {
         log(`room: ${b.label}`);
-        // 60 Hz is light: the four subjects run side by side, sharing one time window.
+        // 60 Hz is light: the subjects run side by side, sharing one time window.
         const runs = new Map<string, PairRun[]>(subjects.map((s) => [s.key, []]));
         for (let r = 0; r < CFG.roomRounds; r++) {
           const res = await Promise.all(subjects.map((s) => latencyRun(s, b.url, count, 60, FRAME_BYTES)));
@@ -221,7 +222,7 @@ async function main(): Promise<void> {
   }
   if (roomRows.length) {
     md.push(`## Guest → host input at 60 Hz, ${CFG.roomSeconds} s × ${CFG.roomRounds} run(s), ${FRAME_BYTES}-byte frames`, '');
-    md.push('The raw subjects publish a frame-sized payload from a "guest" client to a "host" client that has nothing else to do. *coplay room*: `joinRoom` → `guest.send(state)` → the host\'s input for that slot, with the room\'s once-a-second ping; *pings off* is the same room with the ping interval set to an hour, to isolate what the ping exchange costs. The four subjects run side by side in the same time window, so they share its noise; samples of all runs are pooled.', '');
+    md.push('The raw subjects publish a frame-sized payload from a "guest" client to a "host" client that has nothing else to do. *coplay room*: `joinRoom` → `guest.send(state)` → the host\'s input for that slot, with the room\'s ping; *secure: false* drops the 8-byte HMAC tag and its check (the cost of authenticated frames); *pings off* is the same room with the ping interval set to an hour, to isolate what the ping exchange costs. The five subjects run side by side in the same time window, so they share its noise; samples of all runs are pooled.', '');
     md.push(latencyTable(roomRows, 'rawNoDelay'), '');
     writeFileSync(join(OUT_DIR, 'benchmarks-room.svg'), latencyChart('guest → host at 60 Hz, steady state: dark = p50, light = p99 (log scale)', chartGroups(roomRows)));
     md.push('![room chart](benchmarks-room.svg)', '');
