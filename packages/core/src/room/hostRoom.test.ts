@@ -66,6 +66,17 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
     expect(h.input(4).value).toEqual(NEUTRAL);
     expect(h.players.value.every((p) => p.status === 'playing' && !p.throttled)).toBe(true);
     expect(h.stats.value.malformed + h.stats.value.outOfOrder + h.stats.value.staleSession).toBe(0);
+
+    // Live values: a read returns the same object until the value changes.
+    expect(h.stats.value).toBe(h.stats.value);
+    expect(h.players.value).toBe(h.players.value);
+    expect(h.input(slotA).value).toBe(h.input(slotA).value);
+    expect(h.status.value).toEqual({ status: 'open' });
+    const before = h.stats.value;
+    a.room.send(press(1 << Button.B));
+    await until(h.input(slotA).value$, (s) => s.buttons === 1 << Button.B);
+    expect(h.stats.value).not.toBe(before);
+    expect(h.stats.value.applied).toBeGreaterThan(before.applied);
   });
 
   it('kicks a guest: it sees kicked, its slot goes neutral, later frames and joins are refused', async () => {
