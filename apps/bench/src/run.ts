@@ -10,7 +10,7 @@ import { machineInfo } from './machine';
 import { latencyRun, throughputRun, type PairRun } from './pairBench';
 import { roomSubject } from './roomBench';
 import { fmtUs, ratio, splitMedianOfRounds, splitSummary, type SplitSummary } from './stats';
-import { COPLAY, RAW_DEFAULT, RAW_NODELAY, type PairSubject } from './subjects';
+import { COPLAY, COPLAY_SPLIT_FRAMES, RAW_DEFAULT, RAW_NODELAY, type PairSubject } from './subjects';
 
 // `npm run bench [-- --quick] [-- --only=latency,room,throughput]`. Every coplay figure sits next to raw
 // MQTT.js measured in the same run, on the same broker, with the same warm-up and idle, in rotating
@@ -143,8 +143,8 @@ async function main(): Promise<void> {
       }
     }
     if (want('throughput')) {
-      const subjects = [RAW_NODELAY, COPLAY];
       for (const b of all) {
+        const subjects = b.key.endsWith('-ws') ? [RAW_NODELAY, COPLAY, COPLAY_SPLIT_FRAMES] : [RAW_NODELAY, COPLAY];
         log(`throughput: ${b.label}`);
         const res = new Map<string, number[]>(subjects.map((s) => [s.key, []]));
         for (let r = 0; r < CFG.tpRounds; r++) {
@@ -229,6 +229,7 @@ async function main(): Promise<void> {
   }
   if (throughput.length) {
     md.push(`## Throughput: ${CFG.tpCount} × 32 B QoS 0 messages as fast as they go, median of ${CFG.tpRounds}`, '');
+    md.push('Publisher and subscriber in this process, 200 publishes per macrotask. Over WebSocket in Node, coplay sends one frame per MQTT packet (`wholePacketFrames`, default); raw MQTT.js, and coplay with `wholePacketFrames: false`, send a PUBLISH as 5 frames. Aedes runs in this process and itself writes 5 frames per outgoing PUBLISH, so its WebSocket rows are bound by Aedes.', '');
     md.push('| broker | subject | msgs/s (median) | runs | ratio vs raw + noDelay |', '| --- | --- | --- | --- | --- |');
     for (const t of throughput) {
       const base = throughput.find((b) => b.broker === t.broker && b.key === 'rawNoDelay')!;

@@ -68,3 +68,5 @@ function coplay(key: string, label: string, options: Record<string, unknown> = {
 }
 
 export const COPLAY = coplay('coplay', 'coplay');
+/** coplay with MQTT.js's own WebSocket framing in Node (5 frames per PUBLISH), for the before/after. */
+export const COPLAY_SPLIT_FRAMES = coplay('coplaySplit', 'coplay, wholePacketFrames: false', { wholePacketFrames: false });

@@ -132,6 +132,7 @@ export function createConnection(options: ConnectionOptions): Connection {
         credentials: creds,
         will,
         mqttOptions: o.mqttOptions,
+        wholePacketFrames: o.wholePacketFrames,
         now: () => scheduler.now(),
       },
       {

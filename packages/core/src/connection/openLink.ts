@@ -2,6 +2,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { CoplayError } from '../errors/CoplayError';
 import type { SubscribeSink } from './SubscriptionRegistry';
 import type { Credentials, Message, QoS, WillMessage } from './types';
+import { wantsWholePacketWebSocket, wholePacketWebSocket } from './wholePacketWebSocket';
 
 /** CONNACK codes meaning "your credentials are wrong": 3.1.1 codes 4 and 5, MQTT 5 0x86 and 0x87. */
 const AUTH_CODES_V4 = new Set([4, 5]);
@@ -45,6 +46,8 @@ export interface LinkOptions {
   readonly credentials: Credentials;
   readonly will: WillMessage | undefined;
   readonly mqttOptions: Record<string, unknown>;
+  /** Over ws(s) in Node, one WebSocket frame per MQTT packet (see wholePacketWebSocket). */
+  readonly wholePacketFrames: boolean;
   readonly now: () => number;
 }
 
@@ -126,7 +129,10 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
     handlers.down(info);
   };
   try {
-    c = mqtt.connect(options.server, mqttOptions);
+    c =
+      options.wholePacketFrames && wantsWholePacketWebSocket(options.server)
+        ? wholePacketWebSocket(options.server, mqttOptions)
+        : mqtt.connect(options.server, mqttOptions);
   } catch (err) {
     const reason = toCoplayError(err, version);
     // Reported asynchronously, like every other failure, so the caller has its link before `down`.

@@ -140,6 +140,11 @@ export interface ConnectionOptions {
   random?: () => number;
   /** Extra MQTT.js options, merged last (escape hatch; reconnectPeriod and queueQoSZero stay off). */
   mqttOptions?: Record<string, unknown>;
+  /**
+   * Over `ws:`/`wss:` in Node, send each MQTT packet as one WebSocket frame (default true). MQTT.js
+   * alone writes a PUBLISH there as 5 frames; browsers already send one frame per packet.
+   */
+  wholePacketFrames?: boolean;
 }
 
 /** Connection lifecycle, as a discriminated union on `status`. */

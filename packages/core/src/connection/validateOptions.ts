@@ -36,6 +36,7 @@ export interface ResolvedConnectionOptions {
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
   readonly mqttOptions: Record<string, unknown>;
+  readonly wholePacketFrames: boolean;
 }
 
 function bad(message: string): never {
@@ -217,5 +218,6 @@ export function validateOptions(options: ConnectionOptions): ResolvedConnectionO
     scheduler,
     random: random as () => number,
     mqttOptions: objectOrNone(o.mqttOptions, 'options.mqttOptions'),
+    wholePacketFrames: booleanOr(o.wholePacketFrames, 'options.wholePacketFrames', true),
   };
 }
