@@ -27,6 +27,8 @@ export interface NatsInstance {
   readonly wsUrl?: string;
   /** `nats://127.0.0.1:PORT` (the NATS client port). */
   readonly natsUrl: string;
+  /** `http://127.0.0.1:PORT`: the monitoring endpoint (`/jsz`, `/varz`, `/routez`). */
+  readonly monitorUrl: string;
   readonly serverName: string;
   readonly configPath: string;
   readonly pid: number | undefined;
@@ -46,6 +48,7 @@ export interface NatsInstance {
 export interface NatsNodePlan {
   readonly port: number;
   readonly mqttPort: number;
+  readonly monitorPort: number;
   readonly wsPort?: number;
   readonly serverName: string;
   readonly cluster?: { readonly name: string; readonly port: number; readonly routes: readonly number[]; readonly streamReplicas: number };
@@ -59,6 +62,7 @@ export async function startNatsNode(plan: NatsNodePlan, options: StartNatsOption
   const lines = [
     `server_name: "${plan.serverName}"`,
     `listen: "127.0.0.1:${plan.port}"`,
+    `http: "127.0.0.1:${plan.monitorPort}"`,
     `jetstream { store_dir: "${join(dir, 'js')}" }`,
     // MQTT needs JetStream; its sessions live in streams, replicated across a cluster when asked.
     `mqtt { listen: "127.0.0.1:${plan.mqttPort}"${plan.cluster ? `, stream_replicas: ${plan.cluster.streamReplicas}` : ''} }`,
@@ -91,6 +95,7 @@ export async function startNatsNode(plan: NatsNodePlan, options: StartNatsOption
     port: plan.mqttPort,
     wsUrl: plan.wsPort !== undefined ? `ws://127.0.0.1:${plan.wsPort}/mqtt` : undefined,
     natsUrl: `nats://127.0.0.1:${plan.port}`,
+    monitorUrl: `http://127.0.0.1:${plan.monitorPort}`,
     serverName: plan.serverName,
     configPath,
     get pid() {
@@ -121,7 +126,7 @@ export async function startNatsNode(plan: NatsNodePlan, options: StartNatsOption
  * in a temp dir, and waits until an MQTT CONNECT is accepted. Throws with the server's log otherwise.
  */
 export async function startNats(options: StartNatsOptions = {}): Promise<NatsInstance> {
-  const [port, mqttPort] = [await freePort(), await freePort()];
+  const [port, mqttPort, monitorPort] = [await freePort(), await freePort(), await freePort()];
   const wsPort = options.ws ? await freePort() : undefined;
-  return startNatsNode({ port, mqttPort, wsPort, serverName: options.serverName ?? `coplay-${mqttPort}` }, options);
+  return startNatsNode({ port, mqttPort, monitorPort, wsPort, serverName: options.serverName ?? `coplay-${mqttPort}` }, options);
 }

@@ -29,14 +29,21 @@ export interface NatsCluster {
 export async function startNatsCluster(options: StartNatsClusterOptions = {}): Promise<NatsCluster> {
   const count = options.nodes ?? 3;
   const replicas = options.streamReplicas ?? count;
-  const ports: Array<{ port: number; mqttPort: number; clusterPort: number; wsPort?: number }> = [];
+  const ports: Array<{ port: number; mqttPort: number; monitorPort: number; clusterPort: number; wsPort?: number }> = [];
   for (let i = 0; i < count; i++) {
-    ports.push({ port: await freePort(), mqttPort: await freePort(), clusterPort: await freePort(), wsPort: options.ws ? await freePort() : undefined });
+    ports.push({
+      port: await freePort(),
+      mqttPort: await freePort(),
+      monitorPort: await freePort(),
+      clusterPort: await freePort(),
+      wsPort: options.ws ? await freePort() : undefined,
+    });
   }
   const name = `coplay-${ports[0]!.clusterPort}`;
   const plans: NatsNodePlan[] = ports.map((p, i) => ({
     port: p.port,
     mqttPort: p.mqttPort,
+    monitorPort: p.monitorPort,
     wsPort: p.wsPort,
     serverName: `${name}-n${i + 1}`,
     cluster: { name, port: p.clusterPort, routes: ports.filter((_, j) => j !== i).map((o) => o.clusterPort), streamReplicas: replicas },

@@ -4,6 +4,7 @@ import { createConnection } from '../createConnection';
 import { waitForState } from '../testing';
 import type { Connection, ConnectionOptions, Message } from '../types';
 import type { BrokerOption } from '../brokerProfile';
+import { roomSuite } from './roomSuite';
 
 /** A broker the connection suite runs against (started once per test file). */
 export interface SuiteBroker {
@@ -32,7 +33,8 @@ export const device = (name: string) => `${name}-${process.pid}-${++seq}`;
 
 /**
  * The representative connection suite (connect, pub/sub QoS 0/1 with wildcards, resubscribe after a
- * lost link, retained messages, last will, refusals by the broker profile) against one real broker.
+ * lost link, retained messages, last will, refusals by the broker profile) and a room (roomSuite)
+ * against one real broker.
  * No wall-clock assertions: everything waits for an outcome.
  */
 export function connectionSuite(target: SuiteTarget): void {
@@ -162,6 +164,8 @@ export function connectionSuite(target: SuiteTarget): void {
       }
       expect(c.state.value.status).toBe('connected');
     });
+
+    roomSuite(() => open, device);
 
     target.extra?.(() => broker, open);
   });

@@ -2,7 +2,9 @@ import { startEasemobBroker, type EasemobBroker } from '@coplay/testkit';
 import { expect, it } from 'vitest';
 import { easemobCredentials } from '../../auth/easemobCredentials';
 import { waitForState } from '../testing';
+import { hostRoom } from '../../room/hostRoom';
 import { connectionSuite, device } from './connectionSuite';
+import { roomRoundTrip } from './roomSuite';
 import type { Message } from '../types';
 
 let easemob: EasemobBroker;
@@ -24,6 +26,33 @@ connectionSuite({
     return { url: easemob.url, options: (id) => ({ credentials: credentials(id) }), close: () => easemob.close() };
   },
   extra: (_get, open) => {
+    it('a room with the longest ids Easemob allows, using every allowed character, works end to end', async () => {
+      const seq = `${Date.now() % 1000}`.padStart(3, '0');
+      // 50 = 64 − the 14 characters of `cp/{room}/i/…`'s fixed part and shortest guest id: the longest room id on Easemob.
+      const room = `R@${'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU'}${seq.slice(0, 1)}`;
+      // Device ids of 57 characters + `@abc123` = 64-character client ids. Together with the room id they
+      // use all 65 characters of 0-9 a-z A-Z - _ @.
+      const hostDevice = `H-${'0123456789VWXYZ'}_${'x'.repeat(36)}${seq}`;
+      const guestDevice = `G_${'9876543210ZYXWV'}-${'y'.repeat(36)}${seq}`;
+      expect(room).toHaveLength(50);
+      expect([hostDevice.length, guestDevice.length]).toEqual([57, 57]);
+      const all = new Set([...room, ...hostDevice, ...guestDevice, '@']);
+      expect(all.size).toBe(65);
+      const droppedBefore = easemob.dropped.length;
+      const { hostConn, guestConn } = await roomRoundTrip(open, { room, host: hostDevice, guest: guestDevice });
+      expect([hostConn.clientId.length, guestConn.clientId.length]).toEqual([64, 64]);
+      // Nothing coplay sent was dropped by the broker for its limits.
+      expect(easemob.dropped.slice(droppedBefore)).toEqual([]);
+    });
+
+    it('a room id that cannot fit Easemob\'s 64-character topics is a typed error before anything is sent', async () => {
+      const c = open(device('too-long-host'));
+      await waitForState(c, 'connected');
+      expect(() => hostRoom(c, { room: 'r'.repeat(51) })).toThrow(expect.objectContaining({ code: 'TOPIC_TOO_LONG' }));
+      expect(easemob.broker.count('subscribe', { clientId: c.clientId })).toBe(0);
+      expect(easemob.broker.count('publish', { clientId: c.clientId })).toBe(0);
+    });
+
     it('what Easemob would drop silently is a typed error; a generic-profile client loses it without a word', async () => {
       const topic = `suite/${'x'.repeat(59)}`; // 65 characters
       const strict = open(device('strict'));

@@ -1,0 +1,177 @@
+import { createConnection, type Connection, type ConnectionOptions } from '@coplay/core';
+import { requireTool, startAedesCluster, startNatsCluster } from '@coplay/testkit';
+
+// `npm run bench:failover -w @coplay/bench -- [nats|aedes] [runs]`
+// Host on node 1, guest on node 2, both given every node's URL; the guest sends 60 Hz input (QoS 0).
+// Node 1 is SIGKILLed; we time, from the kill: the host noticing (detect), the host's CONNACK on a
+// surviving node (reconnect), and the first guest frame reaching the host again (input back).
+// Variants isolate what the broker's share depends on.
+
+interface Variant {
+  readonly name: string;
+  /** A new client id on every CONNECT (no session to hand over) instead of the same one. */
+  readonly freshClientId: boolean;
+  readonly clean: boolean;
+  /** NATS: replicas of the MQTT streams. */
+  readonly replicas?: number;
+  /** coplay's `reconnect.connectTimeoutMs` (default 10 000). */
+  readonly connectTimeoutMs?: number;
+}
+
+interface Sample {
+  /** NATS: which JetStream groups node 1 led when it died (meta, $MQTT_sess, ...). */
+  ledByVictim: string[];
+  detectMs: number;
+  reconnectMs: number;
+  inputBackMs: number;
+  attempts: number;
+  refusals: string[];
+}
+
+const now = () => performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitConnected(c: Connection, ms = 30_000): Promise<void> {
+  const until = now() + ms;
+  while (c.state.value.status !== 'connected') {
+    if (now() > until) throw new Error(`not connected within ${ms} ms: ${JSON.stringify(c.state.value)}`);
+    await sleep(10);
+  }
+}
+
+/** NATS: the JetStream groups (meta and the MQTT streams) whose Raft leader is `serverName`. */
+async function ledBy(monitorUrl: string, serverName: string): Promise<string[]> {
+  const jsz = (await (await fetch(`${monitorUrl}/jsz?accounts=true&streams=true`)).json()) as {
+    meta_cluster?: { leader?: string };
+    account_details?: Array<{ stream_detail?: Array<{ name: string; cluster?: { leader?: string } }> }>;
+  };
+  const led = jsz.meta_cluster?.leader === serverName ? ['meta'] : [];
+  for (const a of jsz.account_details ?? []) for (const st of a.stream_detail ?? []) if (st.cluster?.leader === serverName) led.push(st.name);
+  return led;
+}
+
+async function runOnce(
+  urls: readonly string[],
+  kill: () => Promise<void>,
+  variant: Variant,
+  run: number,
+  leaders: () => Promise<string[]> = async () => [],
+): Promise<Sample> {
+  const topic = `fo/${run}/in`;
+  let hostConnects = 0;
+  const hostBase = `host-${process.pid}-${run}`;
+  const common: Partial<ConnectionOptions> = {
+    clean: variant.clean,
+    keepalive: 10,
+    ...(variant.connectTimeoutMs ? { reconnect: { connectTimeoutMs: variant.connectTimeoutMs } } : {}),
+  };
+  const host = createConnection({
+    ...common,
+    url: [...urls],
+    clientId: hostBase,
+    credentials: () => (variant.freshClientId ? { clientId: `${hostBase}-${++hostConnects}` } : {}),
+  });
+  const guest = createConnection({ ...common, url: [urls[1]!, ...urls.filter((_, i) => i !== 1)], clientId: `guest-${process.pid}-${run}` });
+  let lastFrameAt = 0;
+  host.topic(topic).subscribe(() => (lastFrameAt = now()));
+  await waitConnected(host);
+  await waitConnected(guest);
+  const sender = setInterval(() => void guest.publish(topic, new Uint8Array(16), { whenOffline: 'drop' }).catch(() => {}), 1000 / 60);
+  try {
+    // Input must be flowing across nodes before the kill.
+    const until = now() + 20_000;
+    while (now() - lastFrameAt > 50) {
+      if (now() > until) throw new Error('input never flowed from node 2 to node 1');
+      await sleep(20);
+    }
+    const ledByVictim = await leaders();
+    const states: Array<{ at: number; status: string; reason?: string }> = [];
+    const sub = host.state.value$.subscribe((s) => states.push({ at: now(), status: s.status, reason: 'reason' in s ? s.reason.code : undefined }));
+    const t0 = now();
+    await kill();
+    const killedAt = now();
+    const limit = killedAt + 60_000;
+    while (lastFrameAt < killedAt) {
+      if (now() > limit) throw new Error(`input not back within 60 s; host states: ${JSON.stringify(states.map((s) => s.status))}`);
+      await sleep(5);
+    }
+    sub.unsubscribe();
+    if (process.env.BENCH_VERBOSE) {
+      console.log(`  run ${run} (node 1 led: ${ledByVictim.join(' ') || 'nothing'}): ${states.map((s) => `+${Math.round(s.at - t0)}ms ${s.status}${s.reason ? `(${s.reason})` : ''}`).join(' → ')} → +${Math.round(lastFrameAt - t0)}ms input`);
+    }
+    const down = states.find((s) => s.at >= t0 && s.status !== 'connected');
+    const up = states.find((s) => s.at >= t0 && s.status === 'connected' && down && s.at >= down.at);
+    return {
+      ledByVictim,
+      detectMs: (down?.at ?? NaN) - t0,
+      reconnectMs: (up?.at ?? NaN) - (down?.at ?? NaN),
+      inputBackMs: lastFrameAt - t0,
+      attempts: states.filter((s) => s.at >= t0 && s.status === 'connecting').length,
+      refusals: states.filter((s) => s.reason).map((s) => s.reason!),
+    };
+  } finally {
+    clearInterval(sender);
+    await Promise.all([host.close(), guest.close()]);
+  }
+}
+
+const fmt = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return `${(s[Math.floor((s.length - 1) / 2)]! / 1000).toFixed(2)} s (min ${(s[0]! / 1000).toFixed(2)}, max ${(s[s.length - 1]! / 1000).toFixed(2)})`;
+};
+
+async function main(): Promise<void> {
+  const which = process.argv[2] ?? 'nats';
+  const runs = Number(process.argv[3] ?? 3);
+  const variants: Variant[] =
+    which === 'nats'
+      ? [
+          { name: 'same client id, clean session, stream_replicas 3', freshClientId: false, clean: true, replicas: 3 },
+          { name: 'fresh client id per CONNECT, clean session, stream_replicas 3', freshClientId: true, clean: true, replicas: 3 },
+          { name: 'same client id, clean session, stream_replicas 3, connectTimeoutMs 1000', freshClientId: false, clean: true, replicas: 3, connectTimeoutMs: 1000 },
+          { name: 'same client id, clean session, stream_replicas 3, connectTimeoutMs 500', freshClientId: false, clean: true, replicas: 3, connectTimeoutMs: 500 },
+          { name: 'same client id, clean session, stream_replicas 1', freshClientId: false, clean: true, replicas: 1 },
+        ]
+      : [
+          { name: 'same client id, clean session', freshClientId: false, clean: true },
+          { name: 'fresh client id per CONNECT, clean session', freshClientId: true, clean: true },
+        ];
+  if (which === 'nats') requireTool('nats-server');
+  else requireTool('redis-server');
+  console.log(`failover on ${which === 'nats' ? 'a 3-node NATS 2.9 cluster' : 'a 2-node Aedes + Redis cluster'}, ${runs} runs per variant`);
+  const only = process.env.BENCH_VARIANTS?.split(',').map(Number);
+  for (const [index, variant] of variants.entries()) {
+    if (only && !only.includes(index)) continue;
+    const samples: Sample[] = [];
+    for (let run = 0; run < runs; run++) {
+      const cluster = which === 'nats' ? await startNatsCluster({ nodes: 3, streamReplicas: variant.replicas }) : await startAedesCluster({ nodes: 2 });
+      try {
+        await sleep(500);
+        const [victim, witness] = cluster.nodes as unknown as ReadonlyArray<{ monitorUrl?: string; serverName?: string }>;
+        const leaders = witness?.monitorUrl ? () => ledBy(witness.monitorUrl!, victim!.serverName!) : undefined;
+        samples.push(await runOnce(cluster.urls, () => cluster.nodes[0]!.kill(), variant, run, leaders));
+      } finally {
+        await cluster.close();
+      }
+    }
+    console.log(`\n${variant.name}`);
+    console.log(`  detect      ${fmt(samples.map((s) => s.detectMs))}`);
+    console.log(`  reconnect   ${fmt(samples.map((s) => s.reconnectMs))}  (CONNECT attempts: ${samples.map((s) => s.attempts).join(', ')})`);
+    console.log(`  input back  ${fmt(samples.map((s) => s.inputBackMs))}`);
+    console.log(`  reasons     ${[...new Set(samples.flatMap((s) => s.refusals))].join(', ')}`);
+    if (which === 'nats') {
+      const slow = samples.filter((s) => s.inputBackMs > 2000);
+      const fast = samples.filter((s) => s.inputBackMs <= 2000);
+      const led = (xs: Sample[]) => xs.map((s) => s.ledByVictim.join('+') || '-').join(', ');
+      console.log(`  node 1 led, in runs over 2 s: ${led(slow) || 'none'}; in runs within 2 s: ${led(fast) || 'none'}`);
+    }
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,68 @@
+import { requireTool, startAedesCluster, startNatsCluster } from '@coplay/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createConnection } from '../createConnection';
+import { waitForState } from '../testing';
+import type { BrokerOption } from '../brokerProfile';
+import type { Connection } from '../types';
+import { device } from './connectionSuite';
+
+// Host on node 1, guest on node 2, each given every node's URL. Input flows across nodes; node 1 dies
+// (SIGKILL); the host fails over to a surviving node and the guest's input reaches it again. Only
+// outcomes are asserted: how long it takes is measured by `npm run bench:failover` (apps/bench).
+
+const conns: Connection[] = [];
+afterEach(async () => {
+  await Promise.all(conns.splice(0).map((c) => c.close()));
+});
+
+async function failover(urls: readonly string[], kill: () => Promise<void>, broker: BrokerOption): Promise<void> {
+  const topic = `cluster/${device('room')}/in`;
+  const host = createConnection({ url: [...urls], clientId: device('host'), broker });
+  const guest = createConnection({ url: [urls[1]!, ...urls.filter((_, i) => i !== 1)], clientId: device('guest'), broker });
+  conns.push(host, guest);
+  const frames: number[] = [];
+  host.topic(topic).subscribe((m) => frames.push(m.payload[0]!));
+  await waitForState(host, 'connected');
+  await waitForState(guest, 'connected');
+  expect(host.state.value).toMatchObject({ server: urls[0] });
+  expect(guest.state.value).toMatchObject({ server: urls[1] });
+  let seq = 0;
+  const send = () => void guest.publish(topic, new Uint8Array([++seq % 256]), { whenOffline: 'drop' }).catch(() => {});
+  const sender = setInterval(send, 1000 / 60);
+  try {
+    await expect.poll(() => frames.length, { timeout: 20_000 }).toBeGreaterThan(3);
+    await kill();
+    const before = frames.length;
+    await waitForState(host, 'reconnecting', 20_000);
+    await waitForState(host, 'connected', 60_000);
+    expect(host.state.value).not.toMatchObject({ server: urls[0] });
+    await expect.poll(() => frames.length, { timeout: 60_000 }).toBeGreaterThan(before + 3);
+    expect(guest.state.value.status).toBe('connected');
+  } finally {
+    clearInterval(sender);
+  }
+}
+
+describe.skipIf(!requireTool('nats-server').available)('3-node NATS cluster with MQTT (stream_replicas 3)', () => {
+  it('input flows across nodes, and again after node 1 dies and the host fails over', async () => {
+    const cluster = await startNatsCluster({ nodes: 3 });
+    try {
+      await failover(cluster.urls, () => cluster.nodes[0]!.kill(), 'nats');
+    } finally {
+      await Promise.all(conns.splice(0).map((c) => c.close()));
+      await cluster.close();
+    }
+  }, 120_000);
+});
+
+describe.skipIf(!requireTool('redis-server').available)('2 Aedes nodes sharing state through Redis', () => {
+  it('input flows across nodes, and again after node 1 dies and the host fails over', async () => {
+    const cluster = await startAedesCluster({ nodes: 2 });
+    try {
+      await failover(cluster.urls, () => cluster.nodes[0]!.kill(), 'aedes');
+    } finally {
+      await Promise.all(conns.splice(0).map((c) => c.close()));
+      await cluster.close();
+    }
+  }, 120_000);
+});
