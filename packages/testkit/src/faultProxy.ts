@@ -1,7 +1,7 @@
 import { createConnection, createServer, type Socket } from 'node:net';
 
 /** What the proxy currently does with traffic. */
-export type FaultMode = 'pass' | 'refuse' | 'blackhole' | 'delay';
+export type FaultMode = 'pass' | 'refuse' | 'blackhole' | 'delay' | 'throttle';
 
 /** A loopback TCP proxy in front of a broker that can cut, refuse, black-hole or delay the link. */
 export interface FaultProxy {
@@ -26,6 +26,8 @@ export interface FaultProxy {
   blackhole(): void;
   /** Forward with `ms` added latency per direction, order preserved. */
   delay(ms: number): void;
+  /** Forward at most `bytesPerSecond` per direction (a trickle), order preserved. */
+  throttle(bytesPerSecond: number): void;
   /** Stop listening and destroy every connection. */
   close(): Promise<void>;
 }
@@ -37,6 +39,8 @@ interface Direction {
   timer: NodeJS.Timeout | undefined;
   /** `from` has closed; close `to` once the queue is flushed. */
   finished: boolean;
+  /** Throttle mode: when the last queued chunk has finished "transmitting". */
+  nextFree: number;
 }
 
 interface Link {
@@ -65,6 +69,7 @@ export async function faultProxy(targetUrl: string): Promise<FaultProxy> {
   const links = new Set<Link>();
   let mode: FaultMode = 'pass';
   let delayMs = 0;
+  let bytesPerSecond = Infinity;
 
   function destroyLink(link: Link): void {
     if (!links.delete(link)) return;
@@ -99,7 +104,11 @@ export async function faultProxy(targetUrl: string): Promise<FaultProxy> {
   function forward(d: Direction, link: Link, chunk: Buffer): void {
     if (mode === 'blackhole') return;
     const now = Date.now();
-    const due = now + (mode === 'delay' ? delayMs : 0);
+    let due = now + (mode === 'delay' ? delayMs : 0);
+    if (mode === 'throttle') {
+      due = Math.max(now, d.nextFree) + (chunk.length * 1000) / bytesPerSecond;
+      d.nextFree = due;
+    }
     if (d.queue.length === 0 && due <= now) {
       if (!d.to.write(chunk)) {
         d.from.pause();
@@ -137,8 +146,8 @@ export async function faultProxy(targetUrl: string): Promise<FaultProxy> {
     const link: Link = {
       client,
       upstream,
-      up: { from: client, to: upstream, queue: [], timer: undefined, finished: false },
-      down: { from: upstream, to: client, queue: [], timer: undefined, finished: false },
+      up: { from: client, to: upstream, queue: [], timer: undefined, finished: false, nextFree: 0 },
+      down: { from: upstream, to: client, queue: [], timer: undefined, finished: false, nextFree: 0 },
     };
     links.add(link);
     wire(link.up, link);
@@ -203,6 +212,11 @@ export async function faultProxy(targetUrl: string): Promise<FaultProxy> {
           d.queue.length = 0;
         }
       }
+    },
+    throttle(rate: number) {
+      if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`faultProxy.throttle: expected bytes/s > 0, got ${rate}`);
+      mode = 'throttle';
+      bytesPerSecond = rate;
     },
     delay(ms: number) {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`faultProxy.delay: expected ms >= 0, got ${ms}`);

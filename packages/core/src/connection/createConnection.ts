@@ -212,9 +212,11 @@ export function createConnection(options: ConnectionOptions): Connection {
     l.publish(m.topic, m.payload, m.qos, m.retain, (err) => {
       if (!inFlight.settle(m, ticket)) return; // already requeued or settled by close()
       if (!err) return m.resolve(true);
-      // QoS 0 has no negative answer: an error means the link went away under it.
-      if (m.qos === 0) return lost(m);
-      m.reject(new CoplayError('PUBLISH_FAILED', err.message, { cause: err }));
+      // Only a broker's negative acknowledgement (MQTT 5 reason code) fails a message. Any other error
+      // means the link went away under it (MQTT.js flushes its callbacks with "Connection closed").
+      const reasonCode = (err as { code?: unknown }).code;
+      if (m.qos === 0 || typeof reasonCode !== 'number') return lost(m);
+      m.reject(new CoplayError('PUBLISH_FAILED', err.message, { cause: err, details: { reasonCode } }));
     });
   }
 

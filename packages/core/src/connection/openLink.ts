@@ -179,7 +179,7 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
 
   return {
     get connected() {
-      return live && client.connected && !client.disconnecting;
+      return live && client.connected && !client.disconnecting && !(client.stream as { destroyed?: boolean } | undefined)?.destroyed;
     },
     publish(topic, payload, qos, retain, done) {
       client.publish(topic, payload as string, { qos, retain }, (err) => done(err ?? undefined));
