@@ -117,7 +117,7 @@ export const CHROMIUM_ARGS = [
 /**
  * A host room in this test process, on the example services, through the built @coplay/core (the one
  * examples/.packs was packed from). `guestPath` is what a guest page needs after its origin: the invite
- * in the fragment (protocol v2) or `?room=` (v1).
+ * in the fragment.
  */
 export async function startHost(services: ExampleServices, room: string) {
   const core = await import('@coplay/core');
@@ -136,15 +136,9 @@ export async function startHost(services: ExampleServices, room: string) {
     }),
   });
   const host = core.hostRoom(connection, { room });
-  const anyCore = core as Record<string, any>;
-  const anyHost = host as Record<string, any>;
-  const invite = anyHost.invite ? await anyHost.invite : undefined;
-  const guestPath = invite ? `#${anyCore.formatInvite(invite)}` : `?room=${room}`;
+  const guestPath = `#${core.formatInvite(await host.invite)}`;
   /** P2's current buttons mask. */
-  const p2Buttons = (): number => {
-    const input = anyHost.input(2);
-    return (input.value ?? input).buttons;
-  };
+  const p2Buttons = (): number => host.input(2).value.buttons;
   return {
     host,
     guestPath,

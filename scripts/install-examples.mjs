@@ -1,10 +1,13 @@
-// `npm run examples:install [name...]`: `npm ci` in every example (in parallel), after
-// `npm run examples:pack`. The examples' lockfiles pin everything except the packed @coplay tarballs,
-// whose integrity changes with every build (their lock entries carry none). When a tarball's own
-// dependencies changed since a lockfile was written, `npm ci` refuses; then this falls back to
-// `npm install --no-save` for that example and says so.
+// `npm run examples:install [name...]`: installs every example (in parallel) after `npm run examples:pack`.
+//
+// The lockfiles pin every third-party package. The packed @coplay tarballs change with every build, and
+// their own dependencies may change too (a new dependency of core), which a lockfile entry written for
+// an older tarball would hide: `npm ci` installs what the lock lists, not what the tarball asks for. So
+// the @coplay entries are dropped before a plain `npm install`, which reads them from the tarballs again
+// and keeps every other locked version; an old unpacked copy is removed first (npm does not unpack a
+// tarball again over one with the same version). A lockfile that changed then belongs in the next commit.
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -19,23 +22,27 @@ const wanted = process.argv.slice(2);
 const names = readdirSync(examples).filter(
   (n) => existsSync(join(examples, n, 'package.json')) && (wanted.length === 0 || wanted.includes(n)),
 );
-const flags = ['--no-audit', '--no-fund', '--loglevel=error'];
+
+/** Rewrites a lockfile's entries; `edit` returns false to drop an entry. */
+function editLock(dir, edit) {
+  const path = join(dir, 'package-lock.json');
+  if (!existsSync(path)) return;
+  const lock = JSON.parse(readFileSync(path, 'utf8'));
+  for (const [key, entry] of Object.entries(lock.packages ?? {})) if (edit(key, entry) === false) delete lock.packages[key];
+  writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
+}
 
 const results = await Promise.allSettled(
   names.map(async (name) => {
     const cwd = join(examples, name);
     const started = Date.now();
-    try {
-      await run('npm', ['ci', ...flags], { cwd, maxBuffer: 64 << 20 });
-    } catch (error) {
-      // e.g. vite 8 lists an optional dependency the registry does not serve: `npm install` skips it,
-      // `npm ci` calls the lockfile out of sync. The lockfile's versions still apply.
-      const reason = String(error.stderr).split('\n').find((l) => /Missing|Invalid|error/.test(l)) ?? '';
-      console.warn(`examples/${name}: npm ci refused (${reason.trim()}); npm install --no-save`);
-      // A tarball with an unchanged version is not unpacked again over an old copy.
-      rmSync(join(cwd, 'node_modules/@coplay'), { recursive: true, force: true });
-      await run('npm', ['install', '--no-save', ...flags], { cwd, maxBuffer: 64 << 20 });
-    }
+    editLock(cwd, (key) => !key.startsWith('node_modules/@coplay/'));
+    rmSync(join(cwd, 'node_modules/@coplay'), { recursive: true, force: true });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd, maxBuffer: 64 << 20 });
+    // The tarballs' integrity changes with every build: keep it out of the lockfile (see pack-examples.mjs).
+    editLock(cwd, (_key, entry) => {
+      if (entry.resolved?.startsWith('file:../.packs/')) delete entry.integrity;
+    });
     console.log(`examples/${name}: installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }),
 );

@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { freePort, requireTool } from '@coplay/testkit';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { CHROMIUM_ARGS, spawnIn, startHost, startServices, type ExampleServices, type Spawned } from '../testing';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
@@ -36,7 +36,10 @@ it.skipIf(!browserTool.available)('the plain HTML page joins as P2 over the ESM 
     const errors: string[] = [];
     const loaded: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
+    page.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
     page.on('request', (r) => loaded.push(new URL(r.url()).pathname));
+    onTestFailed(async () => console.error('page errors:', errors, '\nserver:', server.output(), '\nloaded:', loaded.slice(-5), await page.locator('body').innerText()));
     await page.goto(`${origin}/${host.guestPath}`);
     await expect.poll(() => page.locator('#status').innerText(), { timeout: 20_000 }).toBe('playing as P2');
     // The ESM build itself, resolved by the import map (no bundle).

@@ -23,7 +23,7 @@ const tokens = toNodeHandler(
 );
 
 // Only these packages are served from node_modules: what the import map in index.html names.
-const PACKAGES = ['@coplay/core/', 'rxjs/', 'tslib/', 'mqtt/', 'ky/'];
+const PACKAGES = ['@coplay/core/', 'rxjs/', 'tslib/', 'mqtt/', 'ky/', '@noble/hashes/'];
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css' };
 
 async function file(res, path) {

@@ -1,6 +1,6 @@
 // A bot that joins a room as player 2 and plays a script: each step holds buttons for a while, then lets go.
 // `npm run bot -- --invite '<what the host printed>'`; exits when the script is done (it leaves the room first).
-import { Button, NEUTRAL, guestWill, joinRoom } from '@coplay/core';
+import { Button, NEUTRAL, guestWill, joinRoom, parseInvite } from '@coplay/core';
 import { filter, firstValueFrom } from 'rxjs';
 import { args, connect } from './connect.mjs';
 
@@ -13,15 +13,18 @@ export const SCRIPT = [
 ];
 
 const name = args.name ?? 'P2 bot';
-const room = args.invite ? new URLSearchParams(args.invite).get('r') : args.room;
+if (!args.invite) {
+  console.error("usage: npm run bot -- --invite '<what the host printed>'");
+  process.exit(2);
+}
+const { room } = parseInvite(args.invite);
 const connection = connect('bot', (clientId) => guestWill(room, clientId));
-const guest = joinRoom(connection, args.invite ? { invite: args.invite, name } : { room, secure: false, name });
-const status$ = guest.status$ ?? guest.status.value$;
+const guest = joinRoom(connection, { invite: args.invite, name });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const seated = await firstValueFrom(status$.pipe(filter((s) => s.status !== 'joining' && s.status !== 'waiting')));
+const seated = await firstValueFrom(guest.status.value$.pipe(filter((s) => s.status !== 'joining' && s.status !== 'waiting')));
 if (seated.status !== 'playing') {
-  console.error(`could not play: ${seated.status} ${seated.reason ?? ''}`);
+  console.error(`could not play: ${seated.status} ${seated.reason ?? seated.error?.message ?? ''}`);
   process.exit(1);
 }
 console.log(`playing as P${seated.slot} in room "${room}"`);
@@ -34,6 +37,6 @@ for (const [buttons, ms] of SCRIPT) {
   await sleep(150);
 }
 
-await (guest.close ?? guest.leave).call(guest);
+await guest.close();
 await connection.close();
 console.log('script done, left the room');

@@ -6,7 +6,7 @@ import { createConnection, easemobCredentials } from '@coplay/core';
 
 const env = process.env;
 
-/** `--room <id>` (default `example`), `--invite <fragment the host printed>` and `--name <name>`. */
+/** `--room <id>` (host, default `example`), `--invite <what the host printed>` (bot) and `--name <name>`. */
 export const args = parseArgs({
   options: { room: { type: 'string', default: 'example' }, invite: { type: 'string' }, name: { type: 'string' } },
 }).values;

@@ -14,10 +14,9 @@ afterAll(() => services?.close());
 it('the bot plays its script as P2 and the Node host reads every press and release', async () => {
   const host = spawnIn(dir, 'node', ['host.mjs', '--room', 'botroom'], services.env) // = npm run host; node itself so the exit code is the host's;
   try {
-    // The command the host prints for the bot, with the room's invite when the protocol has one.
-    const [, printed] = await host.waitFor(/npm run bot -- --(?:invite '([^']+)'|room botroom)/);
-    const join = printed ? ['--invite', printed] : ['--room', 'botroom'];
-    const bot = spawnIn(dir, 'npm', ['run', 'bot', '--', ...join], services.env);
+    // The command the host prints for the bot, with the room's invite.
+    const [, invite] = await host.waitFor(/npm run bot -- --invite '([^']+)'/);
+    const bot = spawnIn(dir, 'npm', ['run', 'bot', '--', '--invite', invite!], services.env);
     expect(await bot.exited, bot.output()).toBe(0);
     expect(bot.output()).toContain('playing as P2 in room "botroom"');
     await host.waitFor(/P2 \(P2 bot\): left/);

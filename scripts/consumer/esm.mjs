@@ -11,7 +11,7 @@ assert.equal(typeof CoplayPlugin.install, 'function');
 assert.equal(typeof useVueConnection, 'function');
 
 const connection = createConnection({ url: 'mqtt://127.0.0.1:1', autoConnect: false });
-assert.equal(connection.state.value?.status ?? connection.state.status, 'idle');
+assert.equal(connection.state.value.status, 'idle');
 await connection.close();
 assert.throws(() => createConnection({ url: 'http://nope' }), (e) => e instanceof CoplayError && isCoplayError(e, 'INVALID_URL'));
 

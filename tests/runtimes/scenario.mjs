@@ -10,12 +10,6 @@ import { filter, firstValueFrom, timeout } from 'rxjs';
 
 const STEP_TIMEOUT_MS = 15_000;
 
-// Room values are moving from `x$`/`x` pairs to `Live<T>` (`x.value$`); read either.
-const live$ = (owner, name, ...args) =>
-  typeof owner[`${name}$`] === 'function'
-    ? owner[`${name}$`](...args)
-    : owner[`${name}$`] ?? (typeof owner[name] === 'function' ? owner[name](...args) : owner[name]).value$;
-
 const first = (source$, predicate, what) =>
   firstValueFrom(
     source$.pipe(
@@ -29,7 +23,7 @@ const id = () => Math.random().toString(36).slice(2, 10);
 async function pubSub(url, tag) {
   const connection = createConnection({ url, clientId: `rt-${tag}-${id()}`, reconnect: { maxAttempts: 3 } });
   try {
-    await first(live$(connection, 'state'), (s) => s.status === 'connected', `${tag} connected`);
+    await first(connection.state.value$, (s) => s.status === 'connected', `${tag} connected`);
     const topic = `runtime/${tag}/${id()}`;
     const received = first(connection.topic(topic), () => true, `${tag} message`);
     // The SUBSCRIBE goes out before this publish on the same link, so the broker routes it back.
@@ -48,22 +42,21 @@ async function room(url, tag) {
   const hostConn = createConnection({ url, clientId: `host-${id()}`, reconnect: { maxAttempts: 3 } });
   const guestConn = createConnection({ url, clientId: `guest-${id()}`, reconnect: { maxAttempts: 3 } });
   const host = hostRoom(hostConn, { room: roomId });
-  // Room protocol v2: the guest joins with the host's invite (room id + the host's public key; signing and
-  // verifying run on WebCrypto in every runtime). v1 hosts have no invite and are joined by id.
-  const invite = host.invite ? await host.invite : undefined;
-  const guest = joinRoom(guestConn, invite ? { invite, name: 'Runtime' } : { room: roomId, name: 'Runtime' });
+  // The guest joins with the host's invite (room id + the host's public key): frames and control are
+  // authenticated, which runs on each runtime's WebCrypto.
+  const guest = joinRoom(guestConn, { invite: await host.invite, name: 'Runtime' });
   try {
-    const playing = await first(live$(guest, 'status'), (s) => s.status === 'playing', `${tag} guest playing`);
+    const playing = await first(guest.status.value$, (s) => s.status === 'playing', `${tag} guest playing`);
     if (playing.slot !== 2) throw new Error(`${tag}: guest got slot ${playing.slot}`);
-    const pressed = first(live$(host, 'input', 2), (pad) => (pad.buttons & (1 << Button.A)) !== 0, `${tag} A on P2`);
+    const pressed = first(host.input(2).value$, (pad) => (pad.buttons & (1 << Button.A)) !== 0, `${tag} A on P2`);
     guest.send({ ...NEUTRAL, buttons: 1 << Button.A });
     await pressed;
-    const released = first(live$(host, 'input', 2), (pad) => pad.buttons === 0, `${tag} P2 released`);
+    const released = first(host.input(2).value$, (pad) => pad.buttons === 0, `${tag} P2 released`);
     guest.send(NEUTRAL);
     await released;
     return `${tag}: host room + guest room, P2 presses and releases A`;
   } finally {
-    await (guest.close ?? guest.leave).call(guest);
+    await guest.close();
     await host.close();
     await Promise.all([guestConn.close(), hostConn.close()]);
   }

@@ -1,5 +1,5 @@
-// Joins the room in the page's address (#r=<room>&k=<key>, the host's invite; or ?room=<id> for a room
-// opened with `secure: false`) as a guest, and sends keyboard and on-screen buttons as one controller.
+// Joins the room of the invite in the page's address (#r=<room>&k=<host key>) as a guest, and sends the
+// keyboard and the on-screen buttons as one controller.
 import { BehaviorSubject, combineLatest, map } from 'rxjs';
 import { Button, NEUTRAL, createConnection, endpointCredentials, joinRoom, keyboardInput, mergeControllers } from '@coplay/core';
 
@@ -13,13 +13,11 @@ const connection = createConnection({
   credentials: endpointCredentials({ url: '/api/coplay-token', body: { deviceId } }),
 });
 
-const query = new URLSearchParams(location.search);
-const invite = location.hash.length > 1 ? location.hash.slice(1) : undefined;
-const guest = joinRoom(connection, invite ? { invite, name: 'HTML guest' } : { room: query.get('room') ?? 'example', secure: false, name: 'HTML guest' });
+const guest = joinRoom(connection, { invite: location.hash.slice(1), name: 'HTML guest' });
 
-// Room values are Live ({ value, value$ }); older releases had `status$`.
-(guest.status.value$ ?? guest.status$).subscribe((s) => {
-  statusText.textContent = s.status === 'playing' ? `playing as P${s.slot}` : s.status;
+guest.status.value$.subscribe((s) => {
+  const why = s.error?.message ?? s.reason;
+  statusText.textContent = s.status === 'playing' ? `playing as P${s.slot}` : why ? `${s.status}: ${why}` : s.status;
 });
 
 // On-screen buttons: held while the pointer is down.
@@ -33,4 +31,4 @@ for (const el of document.querySelectorAll('[data-button]')) {
 
 const keys = keyboardInput();
 guest.attach(combineLatest([keys.state$, touch]).pipe(map(([k, t]) => mergeControllers(k, t))), { hz: 60 });
-window.addEventListener('pagehide', () => void (guest.close ?? guest.leave).call(guest));
+window.addEventListener('pagehide', () => void guest.close());
