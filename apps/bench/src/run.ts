@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { requireTool, startBroker, startMosquitto } from '@coplay/testkit';
 import { FRAME_BYTES } from '@coplay/core';
 import { keyToHost, type KeyToHostResult } from './browserBench';
+import { scaleStep, summarizeProfile, tempProfileDir, type ScaleStep } from './scaleBench';
 import { latencyChart, type ChartGroup } from './chart';
 import { machineInfo } from './machine';
 import { latencyRun, throughputRun, type PairRun } from './pairBench';
@@ -22,8 +23,8 @@ const want = (s: string) => !ONLY || ONLY.includes(s);
 const OUT_DIR = argv.find((a) => a.startsWith('--out='))?.slice(6) ?? join(dirname(fileURLToPath(import.meta.url)), '../../../docs');
 
 const CFG = QUICK
-  ? { count: 2000, rate: 1000, rounds: 1, roomSeconds: 6, roomRounds: 1, tpCount: 10_000, tpRounds: 1, presses: 30, opens: 2 }
-  : { count: 2000, rate: 1000, rounds: 5, roomSeconds: 10, roomRounds: 3, tpCount: 30_000, tpRounds: 3, presses: 150, opens: 5 };
+  ? { count: 2000, rate: 1000, rounds: 1, roomSeconds: 6, roomRounds: 1, tpCount: 10_000, tpRounds: 1, presses: 30, opens: 2, scaleRooms: [20, 40], scaleSeconds: 3 }
+  : { count: 2000, rate: 1000, rounds: 5, roomSeconds: 10, roomRounds: 3, tpCount: 30_000, tpRounds: 3, presses: 150, opens: 5, scaleRooms: [50, 100, 150, 200], scaleSeconds: 6 };
 
 interface Broker {
   key: string;
@@ -113,6 +114,9 @@ async function main(): Promise<void> {
   const latencyRows: LatencyRow[] = [];
   const roomRows: LatencyRow[] = [];
   let browser: (KeyToHostResult & { broker: string }) | undefined;
+  const scale: ScaleStep[] = [];
+  let profile: Array<{ fn: string; share: number }> = [];
+  let scaleBroker = '';
   const throughput: Array<{ broker: string; subject: string; key: string; msgsPerSec: number[] }> = [];
   try {
     if (want('latency')) {
@@ -155,6 +159,25 @@ async function main(): Promise<void> {
         }
         for (const s of subjects) throughput.push({ broker: b.label, subject: s.label, key: s.key, msgsPerSec: res.get(s.key)! });
       }
+    }
+    if (want('scale')) {
+      const b = all.find((x) => x.key === 'mosq-nd-tcp') ?? all.find((x) => x.key === 'aedes-tcp')!;
+      for (const n of CFG.scaleRooms) {
+        log(`scale: ${n} rooms on ${b.label}`);
+        // raw and coplay alternate at each size, in rotating order
+        const order = (['raw', 'coplay'] as const).slice();
+        if (scale.length % 4 === 2) order.reverse();
+        for (const mode of order) scale.push(await scaleStep(b.url, mode, n, CFG.scaleSeconds));
+      }
+      const prof = tempProfileDir();
+      try {
+        log('scale: profiling the host at 40 rooms');
+        await scaleStep(b.url, 'coplay', 40, CFG.scaleSeconds, prof.dir);
+        profile = summarizeProfile(prof.dir, 15);
+      } finally {
+        prof.dispose();
+      }
+      scaleBroker = b.label;
     }
     if (want('browser')) {
       const b = all.find((x) => x.key === 'mosq-nd-ws') ?? all.find((x) => x.key === 'aedes-ws')!;
@@ -239,6 +262,35 @@ async function main(): Promise<void> {
     }
     md.push('');
   }
+  if (scale.length) {
+    md.push(`## Scale: rooms one Node process hosts at 60 Hz (${scaleBroker})`, '');
+    md.push(
+      `The hosts run in a child process (its CPU measured with \`process.cpuUsage\`), the guests in another, one connection per room on each side, each guest sending a frame every 16.7 ms on its own phase for ${CFG.scaleSeconds} s. Raw: one MQTT.js client (noDelay) per room subscribed to its input topic, reading the same 16-byte frame. coplay: \`hostRoom\` (authenticated) per room, latency to the room's \`input(2)\` change.`,
+      '',
+    );
+    md.push('| rooms | subject | p50 | p99 | > 5 ms | host CPU (share of one core) | CPU per frame |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const x of scale) {
+      md.push(`| ${x.rooms} | ${x.mode === 'raw' ? 'raw MQTT.js + noDelay' : 'coplay'} | ${fmtUs(x.latency.p50)} | ${fmtUs(x.latency.p99)} | ${(x.latency.lateShare * 100).toFixed(2)} % | ${(x.hostCpuShare * 100).toFixed(0)} % | ${x.cpuUsPerFrame.toFixed(1)} µs |`);
+    }
+    const most = (mode: string) => Math.max(0, ...scale.filter((x) => x.mode === mode && x.latency.p99 <= 5000).map((x) => x.rooms));
+    const cpuRatios = CFG.scaleRooms
+      .map((n) => {
+        const r = scale.find((x) => x.mode === 'raw' && x.rooms === n);
+        const c = scale.find((x) => x.mode === 'coplay' && x.rooms === n);
+        return r && c ? c.cpuUsPerFrame / r.cpuUsPerFrame : Number.NaN;
+      })
+      .filter(Number.isFinite);
+    md.push('');
+    md.push(
+      `- Most rooms with p99 ≤ 5 ms among the sizes tried: raw ${most('raw') || 'none'}, coplay ${most('coplay') || 'none'}. coplay CPU per frame ÷ raw: ${cpuRatios.map((x) => x.toFixed(2)).join(', ')} (by size).`,
+    );
+    if (profile.length) {
+      md.push('', 'Host profile at 40 coplay rooms (V8 CPU profile of the measured phase only, self time, idle excluded):', '');
+      md.push('| share | function |', '| --- | --- |');
+      for (const p of profile) md.push(`| ${(p.share * 100).toFixed(1)} % | \`${p.fn}\` |`);
+    }
+    md.push('');
+  }
   if (browser) {
     md.push(`## Key press → host input in two Chromium pages (${browser.broker})`, '');
     md.push(
@@ -257,7 +309,7 @@ async function main(): Promise<void> {
   writeFileSync(join(OUT_DIR, 'benchmarks.md'), md.join('\n'));
   writeFileSync(
     join(OUT_DIR, 'benchmarks.json'),
-    JSON.stringify({ quick: QUICK, config: CFG, seconds, machine, latency: latencyRows, room: roomRows, throughput, browser }, null, 2) + '\n',
+    JSON.stringify({ quick: QUICK, config: CFG, seconds, machine, latency: latencyRows, room: roomRows, throughput, browser, scale, profile }, null, 2) + '\n',
   );
   log(md.join('\n'));
 }
