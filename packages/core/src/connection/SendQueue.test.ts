@@ -108,6 +108,19 @@ describe('SendQueue', () => {
     expect(queue.drain().map((m) => m.payload)).toEqual(['a', 'c']);
   });
 
+  it('a QoS 1 message already sent once is never dropped, coalesced or expired (it may have arrived)', () => {
+    const { scheduler, queue, msg, outcomes } = setup({ maxMessages: 2, overflow: 'drop-oldest' });
+    const once = { ...msg('sent-once', { ttlMs: 10, coalesceKey: 'k' }), sent: true };
+    queue.requeue(once);
+    queue.enqueue(msg('k2', { coalesceKey: 'k' })); // does not replace it
+    queue.enqueue(msg('c')); // full: evicts k2, the oldest it may drop
+    advance(scheduler, 100); // past its TTL
+    expect(outcomes.get('sent-once')).toEqual({});
+    expect(outcomes.get('k2')).toEqual({ sent: false });
+    expect(queue.drain().map((m) => m.payload)).toEqual(['sent-once', 'c']);
+    expect(queue.stats).toMatchObject({ coalesced: 0, dropped: 1, expired: 0 });
+  });
+
   it('rejectAll rejects every waiting message with the given error', () => {
     const { queue, msg, outcomes } = setup();
     queue.enqueue(msg('a'));

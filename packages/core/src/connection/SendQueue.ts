@@ -15,6 +15,12 @@ export interface QueuedMessage {
   readonly expiresAt: number;
   /** What to do if the link drops under a QoS 0 message (QoS 1/2 always go back to the queue). Default 'queue'. */
   readonly whenOffline?: 'queue' | 'drop' | 'fail';
+  /**
+   * Set once a QoS 1/2 message was written to a link. Such a message may already have reached the
+   * broker, so it is never dropped, coalesced or expired (that would claim "not sent"): it is sent
+   * again until acknowledged, or rejected with `CLOSED` on close.
+   */
+  sent?: boolean;
   resolve(sent: boolean): void;
   reject(error: CoplayError): void;
   expiry?: Subscription;
@@ -31,6 +37,9 @@ export const DEFAULT_QUEUE: ResolvedQueueOptions = {
 
 /** Longest delay a JavaScript timer can hold (2^31 − 1 ms); longer TTLs are re-armed in steps. */
 const MAX_TIMER_MS = 2_147_483_647;
+
+/** Whether the queue may settle this message with `false` (drop, coalesce, expire). */
+const discardable = (m: QueuedMessage) => !(m.sent && m.qos > 0);
 
 const EMPTY_STATS: QueueStats = { depth: 0, bytes: 0, dropped: 0, expired: 0, coalesced: 0, flushed: 0 };
 
@@ -72,7 +81,7 @@ export class SendQueue {
       return;
     }
     if (message.coalesceKey !== undefined) {
-      const prev = this.items.findIndex((m) => m.coalesceKey === message.coalesceKey);
+      const prev = this.items.findIndex((m) => m.coalesceKey === message.coalesceKey && discardable(m));
       if (prev >= 0) {
         const [old] = this.items.splice(prev, 1);
         this.discard(old!);
@@ -82,8 +91,9 @@ export class SendQueue {
     }
     while (this.items.length + 1 > this.options.maxMessages || this.bytes + message.bytes > this.options.maxBytes) {
       const policy: OverflowPolicy = this.options.overflow;
-      if (policy === 'drop-oldest' && this.items.length === 0) {
-        // Nothing older to evict (maxMessages 0, or maxBytes 0): the new message is the one dropped.
+      const victim = policy === 'drop-oldest' ? this.items.findIndex(discardable) : -1;
+      if (policy === 'drop-oldest' && victim < 0) {
+        // Nothing older to evict (maxMessages 0, maxBytes 0, or only messages already sent once): the new one is dropped.
         this.bump({ coalesced, dropped: dropped + 1 });
         message.resolve(false);
         return;
@@ -98,7 +108,7 @@ export class SendQueue {
         message.resolve(false);
         return;
       }
-      const oldest = this.items.shift()!;
+      const [oldest] = this.items.splice(victim, 1) as [QueuedMessage];
       this.discard(oldest);
       oldest.resolve(false);
       dropped++;
@@ -109,7 +119,7 @@ export class SendQueue {
 
   /** Puts back messages whose send failed because the link dropped, in their original order. */
   requeue(message: QueuedMessage): void {
-    if (message.expiresAt <= this.scheduler.now()) {
+    if (discardable(message) && message.expiresAt <= this.scheduler.now()) {
       message.resolve(false);
       this.bump({ expired: 1 });
       return;
@@ -125,7 +135,7 @@ export class SendQueue {
     let expired = 0;
     for (const m of this.items) {
       m.expiry?.unsubscribe();
-      if (m.expiresAt <= now) {
+      if (discardable(m) && m.expiresAt <= now) {
         m.resolve(false);
         expired++;
       } else out.push(m);
@@ -158,7 +168,7 @@ export class SendQueue {
   }
 
   private arm(message: QueuedMessage): void {
-    if (message.expiresAt === Number.POSITIVE_INFINITY) return;
+    if (message.expiresAt === Number.POSITIVE_INFINITY || !discardable(message)) return;
     // Timers clamp delays ≥ 2^31 ms to ~0: wait in steps and re-check the deadline when one fires.
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, message.expiresAt - this.scheduler.now()));
     message.expiry = this.scheduler.schedule(() => this.expire(message), delay);

@@ -21,6 +21,7 @@ export const DEFAULT_RECONNECT: ResolvedReconnectOptions = {
   connectTimeoutMs: 10_000,
   earlyMaxDelayMs: 1000,
   earlyPhaseMs: 20_000,
+  kickLoopLinks: 4,
 };
 
 /**

@@ -209,6 +209,7 @@ export function createConnection(options: ConnectionOptions): Connection {
 
   function send(l: Link, m: QueuedMessage): void {
     const ticket = inFlight.add(m);
+    if (m.qos > 0) m.sent = true;
     l.publish(m.topic, m.payload, m.qos, m.retain, (err) => {
       if (!inFlight.settle(m, ticket)) return; // already requeued or settled by close()
       if (!err) return m.resolve(true);

@@ -75,6 +75,21 @@ describe('reconnectPolicy', () => {
     expect(effects.at(-1)![0]).toMatchObject({ type: 'state', state: { status: 'kicked' } });
   });
 
+  it('a refused attempt between short links resets the kick-loop count: a restarting broker is not a kick', () => {
+    const events: PolicyEvent[] = [{ type: 'start' }];
+    for (let i = 0; i < KICK_LOOP_COUNT * 2; i++) {
+      events.push({ type: 'connected' }, down(i * 100, { upForMs: 10, silent: true }));
+      if (i % 2 === 1) events.push(down(i * 100 + 50)); // the broker refused one attempt
+    }
+    const { state } = run(events);
+    expect(state.stopped).toBe(false);
+    const off = run(
+      [{ type: 'start' }, ...Array.from({ length: 10 }, (_, i): PolicyEvent[] => [{ type: 'connected' }, down(i, { upForMs: 1, silent: true })]).flat()],
+      { retry: { ...retry, kickLoopLinks: Infinity }, servers: 1 },
+    );
+    expect(off.state.stopped).toBe(false);
+  });
+
   it('a stable link resets the backoff; CONNACK resets the attempt count', () => {
     const { effects } = run([{ type: 'start' }, down(0), down(100), { type: 'connected' }, { type: 'stable' }, down(60_000, { upForMs: 50_000 })]);
     expect(attemptOf(effects[5]!)).toMatchObject({ delayMs: 100, attempt: 1 });

@@ -2,8 +2,9 @@ import { CoplayError } from '../errors/CoplayError';
 import { backoffDelay, type ResolvedReconnectOptions } from './backoffDelay';
 import type { ConnectionState } from './types';
 
-/** Links closed by the broker this soon after CONNACK, this many times in a row, look like a client-id kick loop. */
+/** Links closed by the broker this soon after CONNACK, `kickLoopLinks` times in a row, look like a client-id kick loop. */
 export const KICK_WINDOW_MS = 1500;
+/** Default of `reconnect.kickLoopLinks`. */
 export const KICK_LOOP_COUNT = 4;
 
 /** Everything the reconnect decisions depend on. Immutable: each event yields a new one. */
@@ -107,10 +108,11 @@ export function reconnectPolicy(
       const wasUp = event.upForMs !== undefined;
       let shortLinks = state.shortLinks;
       if (wasUp && event.silent && event.upForMs! < KICK_WINDOW_MS) shortLinks++;
-      else if (wasUp) shortLinks = 0;
+      // A refused attempt means the broker itself went away (a restart), not another client taking our id.
+      else shortLinks = 0;
       const s: PolicyState = { ...state, shortLinks, outageSince: state.outageSince ?? event.now };
       if (event.kicked) return giveUp(s, { status: 'kicked', error: event.reason });
-      if (shortLinks >= KICK_LOOP_COUNT) {
+      if (shortLinks >= retry.kickLoopLinks) {
         return giveUp(s, {
           status: 'kicked',
           error: new CoplayError('KICKED', `the broker closed the link ${shortLinks} times right after connecting: another client probably uses this client id`),

@@ -66,6 +66,13 @@ export interface ReconnectOptions {
   earlyMaxDelayMs?: number;
   /** How long an outage counts as "early" (see `earlyMaxDelayMs`); 0 turns it off. Default 20 000 ms. */
   earlyPhaseMs?: number;
+  /**
+   * This many links in a row closed by the broker without a reason within 1.5 s of CONNACK end in
+   * `kicked` (a client-id kick loop). A refused attempt in between resets the count (a broker restart
+   * is not a kick). Integer ≥ 2; `Infinity` turns the detection off (e.g. a broker restarted in a loop
+   * in tests). Default 4.
+   */
+  kickLoopLinks?: number;
 }
 
 /** What happens to a message when the queue is full. */

@@ -110,6 +110,7 @@ function validateReconnect(value: unknown): ResolvedReconnectOptions {
     connectTimeoutMs: numberIn(r.connectTimeoutMs, 'options.reconnect.connectTimeoutMs', 100, 300_000, d.connectTimeoutMs),
     earlyMaxDelayMs: delay(r.earlyMaxDelayMs, 'options.reconnect.earlyMaxDelayMs', d.earlyMaxDelayMs),
     earlyPhaseMs: numberIn(r.earlyPhaseMs, 'options.reconnect.earlyPhaseMs', 0, MAX_DURATION_MS, d.earlyPhaseMs),
+    kickLoopLinks: numberIn(r.kickLoopLinks, 'options.reconnect.kickLoopLinks', 2, Number.POSITIVE_INFINITY, d.kickLoopLinks, true),
   };
 }
 
