@@ -78,6 +78,38 @@ async function until(page: Page, fn: string, timeoutMs = 15_000): Promise<void> 
   }
 }
 
+/** Pairs each keydown with the host's next change and the frames around it; latencies in µs. */
+function splitStages(keydowns: number[], sends: number[], changes: number[], recv: number[], net: number[]) {
+  const total: number[] = [];
+  const stage: Record<string, number[]> = {
+    'keydown → guest socket send': [],
+    'guest send → host network stack (CDP)': [],
+    'host network stack → page message event': [],
+    'message event → input(2) changes': [],
+  };
+  const lastBefore = (xs: number[], t: number) => {
+    let best: number | undefined;
+    for (const x of xs) if (x <= t + 0.05) best = x;
+    return best;
+  };
+  const firstAfter = (xs: number[], t: number) => xs.find((x) => x >= t - 0.05);
+  let matched = 0;
+  for (const k of keydowns) {
+    const h = changes.find((t) => t >= k);
+    const s = firstAfter(sends, k);
+    if (h === undefined || s === undefined || h - k > 1000) continue;
+    const r = lastBefore(recv, h);
+    const n = r !== undefined ? lastBefore(net, r) : undefined;
+    matched++;
+    total.push((h - k) * 1000);
+    stage['keydown → guest socket send']!.push((s - k) * 1000);
+    if (n !== undefined) stage['guest send → host network stack (CDP)']!.push((n - s) * 1000);
+    if (n !== undefined && r !== undefined) stage['host network stack → page message event']!.push((r - n) * 1000);
+    if (r !== undefined) stage['message event → input(2) changes']!.push((h - r) * 1000);
+  }
+  return { total, stage, matched };
+}
+
 export interface KeyToHostResult {
   presses: number;
   matched: number;
@@ -154,28 +186,7 @@ export async function keyToHost(wsUrl: string, presses: number, opens: number): 
     const net = netRecv.map(toEpoch);
     const presses$ = changes.filter(([, b], i) => b & BUTTON_A && !((changes[i - 1]?.[1] ?? 0) & BUTTON_A)).map(([t]) => t);
 
-    const total: number[] = [];
-    const stage: Record<string, number[]> = { 'keydown → guest socket send': [], 'guest send → host network stack (CDP)': [], 'host network stack → page message event': [], 'message event → input(2) changes': [] };
-    const lastBefore = (xs: number[], t: number) => {
-      let best: number | undefined;
-      for (const x of xs) if (x <= t + 0.05) best = x;
-      return best;
-    };
-    const firstAfter = (xs: number[], t: number) => xs.find((x) => x >= t - 0.05);
-    let matched = 0;
-    for (const k of keydowns.slice(-presses)) {
-      const h = presses$.find((t) => t >= k);
-      const s = firstAfter(sends, k);
-      if (h === undefined || s === undefined || h - k > 1000) continue;
-      const r = lastBefore(recv, h);
-      const n = r !== undefined ? lastBefore(net, r) : undefined;
-      matched++;
-      total.push((h - k) * 1000);
-      stage['keydown → guest socket send']!.push((s - k) * 1000);
-      if (n !== undefined) stage['guest send → host network stack (CDP)']!.push((n - s) * 1000);
-      if (n !== undefined && r !== undefined) stage['host network stack → page message event']!.push((r - n) * 1000);
-      if (r !== undefined) stage['message event → input(2) changes']!.push((h - r) * 1000);
-    }
+    const { total, stage, matched } = splitStages(keydowns.slice(-presses), sends, presses$, recv, net);
 
     // Open guest link → first input accepted, on fresh guest pages.
     const openToFirstInputMs: number[] = [];
@@ -209,5 +220,102 @@ export async function keyToHost(wsUrl: string, presses: number, opens: number): 
     for (const b of browsers) await b.close().catch(() => {});
     server.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * After each WebSocket message, checks the demo's P2 input on a MessageChannel chain (macrotasks
+ * without timer clamping) for up to 25 ms, stamping when it changes: the demo exposes the value only
+ * through a getter, so this is as close as the page allows without editing it.
+ */
+const DEMO_WATCH = `(() => {
+  window.__p2 = [];
+  let last = 0;
+  let until = 0;
+  let running = false;
+  const ch = new MessageChannel();
+  const now = () => performance.timeOrigin + performance.now();
+  const check = () => {
+    const b = window.__coplayDemo && window.__coplayDemo.p2Input ? window.__coplayDemo.p2Input.buttons : 0;
+    if (b !== last) { last = b; window.__p2.push([now(), b]); }
+    if (performance.now() < until) ch.port2.postMessage(0); else running = false;
+  };
+  ch.port1.onmessage = check;
+  const Orig = window.WebSocket;
+  window.WebSocket = class extends Orig {
+    constructor(...a) {
+      super(...a);
+      this.addEventListener('message', () => {
+        until = performance.now() + 25;
+        if (!running) { running = true; ch.port2.postMessage(0); }
+      });
+    }
+  };
+})();`;
+
+/**
+ * The same measurement on the demo itself (`npm run demo`: Vite dev server, embedded Aedes broker,
+ * React host page with its 120 Hz game loop and 30 Hz broadcasts), d-pad down on the guest.
+ */
+export async function demoKeyToHost(presses: number): Promise<Pick<KeyToHostResult, 'presses' | 'matched' | 'total' | 'stages'>> {
+  const { freePort } = await import('@coplay/testkit');
+  const { spawnDemo, waitForUrls } = await import('../../demo/e2e/spawnDemo');
+  const port = await freePort();
+  const demo = spawnDemo({ COPLAY_DEMO_PORT: String(port) });
+  const browsers: Browser[] = [];
+  try {
+    const urls = await waitForUrls(demo);
+    const launch = async (scripts: string[]) => {
+      const b = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+      browsers.push(b);
+      const page = await b.newPage({ viewport: { width: 1280, height: 760 } });
+      for (const sc of scripts) await page.addInitScript(sc);
+      return page;
+    };
+    const [hostPage, guestPage] = await Promise.all([launch([WS_PROBE, DEMO_WATCH]), launch([WS_PROBE])]);
+    const cdp = await hostPage.context().newCDPSession(hostPage);
+    const netRecv: number[] = [];
+    await cdp.send('Network.enable');
+    cdp.on('Network.webSocketFrameReceived', (e: { timestamp: number }) => netRecv.push(e.timestamp));
+    await hostPage.goto(urls.hostUrl);
+    const link = hostPage.locator('[data-testid="share-link"]');
+    await link.waitFor({ timeout: 30_000 });
+    let shared = '';
+    for (let i = 0; i < 200 && !shared.includes('#'); i++) {
+      shared = await link.inputValue();
+      await sleep(50);
+    }
+    await guestPage.addInitScript(`window.__keydowns = []; addEventListener('keydown', (e) => window.__keydowns.push(performance.timeOrigin + e.timeStamp), { capture: true });`);
+    await guestPage.goto(shared);
+    await until(hostPage, `(window.__coplayDemo?.players ?? []).some((p) => p.slot === 2 && p.status === 'playing')`, 30_000);
+    await sleep(1000);
+    await cdp.send('Performance.enable');
+    const metrics = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+    const navStart = metrics.metrics.find((m) => m.name === 'NavigationStart')!.value;
+    const hostOrigin = (await hostPage.evaluate('performance.timeOrigin')) as number;
+    const DOWN = 1 << 13;
+    for (let i = 0; i < presses; i++) {
+      await guestPage.keyboard.down('ArrowDown');
+      await sleep(40 + Math.random() * 60);
+      await guestPage.keyboard.up('ArrowDown');
+      await sleep(60 + Math.random() * 90);
+    }
+    await sleep(300);
+    const keydowns = (await guestPage.evaluate('window.__keydowns')) as number[];
+    const sends = (await guestPage.evaluate('window.__ws.sent')) as number[];
+    const p2 = (await hostPage.evaluate('window.__p2')) as Array<[number, number]>;
+    const recv = (await hostPage.evaluate('window.__ws.recv')) as number[];
+    const net = netRecv.map((ts) => hostOrigin + (ts - navStart) * 1000);
+    const downs = p2.filter(([, b], i) => b & DOWN && !((p2[i - 1]?.[1] ?? 0) & DOWN)).map(([t]) => t);
+    const { total, stage, matched } = splitStages(keydowns.slice(-presses), sends, downs, recv, net);
+    return {
+      presses,
+      matched,
+      total: summarize(total, presses),
+      stages: Object.fromEntries(Object.entries(stage).map(([k, v]) => [k, summarize(v, v.length)])),
+    };
+  } finally {
+    for (const b of browsers) await b.close().catch(() => {});
+    await demo.stop('SIGINT');
   }
 }

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireTool, startBroker, startMosquitto } from '@coplay/testkit';
 import { FRAME_BYTES } from '@coplay/core';
-import { keyToHost, type KeyToHostResult } from './browserBench';
+import { demoKeyToHost, keyToHost, type KeyToHostResult } from './browserBench';
 import { scaleStep, summarizeProfile, tempProfileDir, type ScaleStep } from './scaleBench';
 import { latencyChart, type ChartGroup } from './chart';
 import { machineInfo } from './machine';
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
   const latencyRows: LatencyRow[] = [];
   const roomRows: LatencyRow[] = [];
   let browser: (KeyToHostResult & { broker: string }) | undefined;
+  let demo: Pick<KeyToHostResult, 'presses' | 'matched' | 'total' | 'stages'> | undefined;
   const scale: ScaleStep[] = [];
   let profile: Array<{ fn: string; share: number }> = [];
   let scaleBroker = '';
@@ -184,6 +185,10 @@ async function main(): Promise<void> {
       if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
         log(`browser: key press → host input, ${b.label}`);
         browser = { broker: b.label, ...(await keyToHost(b.url, CFG.presses, CFG.opens)) };
+        if (!QUICK) {
+          log('browser: the same on the demo (npm run demo)');
+          demo = await demoKeyToHost(Math.min(60, CFG.presses));
+        }
       } else log('chromium not installed: browser section skipped');
     }
   } finally {
@@ -303,13 +308,20 @@ async function main(): Promise<void> {
     md.push(`| **keydown → host input(2) changes** | **${fmtUs(browser.total.p50)}** | **${fmtUs(browser.total.p99)}** | ${fmtUs(browser.total.max)} |`);
     for (const [k, v] of Object.entries(browser.stages)) md.push(`| ${k} | ${fmtUs(v.p50)} | ${fmtUs(v.p99)} | ${fmtUs(v.max)} |`);
     md.push('');
+    if (demo) {
+      md.push('', `The same stamps on the demo itself (\`npm run demo\`: Vite dev server, its embedded Aedes broker in the same Node process, the React host page with a 120 Hz game loop drawing a canvas and broadcasting snapshots at 30 Hz, the Vue guest page mirroring them), ${demo.matched} of ${demo.presses} presses of d-pad down. The host's P2 input is read after each WebSocket message on a MessageChannel chain (the demo exposes it only through a getter).`, '');
+      md.push('| stage (demo) | p50 | p99 | max |', '| --- | --- | --- | --- |');
+      md.push(`| **keydown → host P2 input changes** | **${fmtUs(demo.total.p50)}** | **${fmtUs(demo.total.p99)}** | ${fmtUs(demo.total.max)} |`);
+      for (const [k, v] of Object.entries(demo.stages)) md.push(`| ${k} | ${fmtUs(v.p50)} | ${fmtUs(v.p99)} | ${fmtUs(v.max)} |`);
+      md.push('');
+    }
     md.push(`- Chromium sends ${browser.guestFramesPerPublish?.toFixed(2) ?? '–'} WebSocket frames per \`send\` (CDP \`Network.webSocketFrameSent\` ÷ sends).`);
     md.push(`- Open the guest page → the host applies its first input (fresh page, production build, key pressed every ~15 ms from navigation): ${browser.openToFirstInputMs.map((x) => `${Math.round(x)} ms`).join(', ')}.`, '');
   }
   writeFileSync(join(OUT_DIR, 'benchmarks.md'), md.join('\n'));
   writeFileSync(
     join(OUT_DIR, 'benchmarks.json'),
-    JSON.stringify({ quick: QUICK, config: CFG, seconds, machine, latency: latencyRows, room: roomRows, throughput, browser, scale, profile }, null, 2) + '\n',
+    JSON.stringify({ quick: QUICK, config: CFG, seconds, machine, latency: latencyRows, room: roomRows, throughput, browser, demo, scale, profile }, null, 2) + '\n',
   );
   log(md.join('\n'));
 }
