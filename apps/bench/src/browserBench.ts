@@ -79,13 +79,14 @@ async function until(page: Page, fn: string, timeoutMs = 15_000): Promise<void> 
 }
 
 /** Pairs each keydown with the host's next change and the frames around it; latencies in µs. */
-function splitStages(keydowns: number[], sends: number[], changes: number[], recv: number[], net: number[]) {
+function splitStages(keydowns: number[], sends: number[], changes: number[], recv: number[], net: number[], dispatches?: number[]) {
   const total: number[] = [];
   const stage: Record<string, number[]> = {
     'keydown → guest socket send': [],
     'guest send → host network stack (CDP)': [],
     'host network stack → page message event': [],
     'message event → input(2) changes': [],
+    ...(dispatches ? { '… of which message event → coplay connection dispatch (MQTT.js)': [], '… of which dispatch → input(2) changes (coplay room)': [] } : {}),
   };
   const lastBefore = (xs: number[], t: number) => {
     let best: number | undefined;
@@ -106,6 +107,11 @@ function splitStages(keydowns: number[], sends: number[], changes: number[], rec
     if (n !== undefined) stage['guest send → host network stack (CDP)']!.push((n - s) * 1000);
     if (n !== undefined && r !== undefined) stage['host network stack → page message event']!.push((r - n) * 1000);
     if (r !== undefined) stage['message event → input(2) changes']!.push((h - r) * 1000);
+    const d = dispatches && r !== undefined ? lastBefore(dispatches, h) : undefined;
+    if (d !== undefined && r !== undefined && d >= r - 0.05) {
+      stage['… of which message event → coplay connection dispatch (MQTT.js)']!.push((d - r) * 1000);
+      stage['… of which dispatch → input(2) changes (coplay room)']!.push((h - d) * 1000);
+    }
   }
   return { total, stage, matched };
 }
@@ -186,7 +192,8 @@ export async function keyToHost(wsUrl: string, presses: number, opens: number): 
     const net = netRecv.map(toEpoch);
     const presses$ = changes.filter(([, b], i) => b & BUTTON_A && !((changes[i - 1]?.[1] ?? 0) & BUTTON_A)).map(([t]) => t);
 
-    const { total, stage, matched } = splitStages(keydowns.slice(-presses), sends, presses$, recv, net);
+    const dispatches = (await hostPage.evaluate('window.__bench.dispatches')) as number[];
+    const { total, stage, matched } = splitStages(keydowns.slice(-presses), sends, presses$, recv, net, dispatches);
 
     // Open guest link → first input accepted, on fresh guest pages.
     const openToFirstInputMs: number[] = [];

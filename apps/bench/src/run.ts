@@ -24,7 +24,7 @@ const OUT_DIR = argv.find((a) => a.startsWith('--out='))?.slice(6) ?? join(dirna
 
 const CFG = QUICK
   ? { count: 2000, rate: 1000, rounds: 1, roomSeconds: 6, roomRounds: 1, tpCount: 10_000, tpRounds: 1, presses: 30, opens: 2, scaleRooms: [20, 40], scaleSeconds: 3 }
-  : { count: 2000, rate: 1000, rounds: 5, roomSeconds: 10, roomRounds: 3, tpCount: 30_000, tpRounds: 3, presses: 150, opens: 5, scaleRooms: [50, 100, 150, 200], scaleSeconds: 6 };
+  : { count: 2000, rate: 1000, rounds: 4, roomSeconds: 12, roomRounds: 2, tpCount: 20_000, tpRounds: 3, presses: 150, opens: 5, scaleRooms: [50, 100, 150, 200], scaleSeconds: 6 };
 
 interface Broker {
   key: string;
