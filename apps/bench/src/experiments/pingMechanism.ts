@@ -4,6 +4,7 @@
  * guest publishing a 17-byte frame at 60 Hz; VARIANTS choose what the host does once a second:
  *   none | qos1 (ping + pong QoS 1, coplay 0.1) | qos0 | qos0-pongInFrame (pong rides the next input frame)
  *   | sepConn (pings on a second host connection) | gated (QoS 0, sent only after ≥ 45 ms without input, forced after 10 s)
+ *   | bcast30 (no pings; the host app publishes 64 B state at 30 Hz) | bcast30sep (the same on a second host connection)
  * `SPARSE=1` sends input in bursts (6 frames on, 6 off), `NODELAY=1` turns set_tcp_nodelay on.
  * Run: `cd apps/bench && DUR=12000 PAIRS=3 VARIANTS=none,qos1,qos0,gated npx tsx src/experiments/pingMechanism.ts`
  */
@@ -13,7 +14,7 @@ import { summarize, fmtUs } from '../stats';
 
 const DUR = Number(process.env.DUR ?? 15000);
 const PAIRS = Number(process.env.PAIRS ?? 3);
-type Variant = 'gated' | 'none' | 'qos1' | 'qos0' | 'qos0-pongInFrame' | 'sepConn' | 'hostSendsEvery16' ;
+type Variant = 'bcast30' | 'bcast30sep' | 'gated' | 'none' | 'qos1' | 'qos0' | 'qos0-pongInFrame' | 'sepConn' | 'hostSendsEvery16' ;
 
 async function conn(url: string, id: string): Promise<MqttClient> {
   const c = await mqtt.connectAsync(url, { clientId: id, keepalive: 60 });
@@ -67,7 +68,10 @@ async function pairWithPing(url: string, variant: Variant, k: number): Promise<n
   await new Promise((r) => setTimeout(r, 300 + k * 333));
   let lastIn = 0; let lastPing = performance.now();
   host.on('message', () => { lastIn = performance.now(); });
-  const ping = variant === 'none' ? undefined : setInterval(() => {
+  // An app's own host traffic: state broadcasts at 30 Hz (on the input connection, or on a second one).
+  const bcastConn = variant === 'bcast30sep' ? await conn(url, `hb-${tag}`) : host;
+  const bcast = variant.startsWith('bcast30') ? setInterval(() => bcastConn.publish(`state/${tag}`, Buffer.alloc(64), { qos: 0 }), 33) : undefined;
+  const ping = variant === 'none' || variant.startsWith('bcast30') ? undefined : setInterval(() => {
     const now = performance.now();
     if (variant === 'gated') {
       if (now - lastPing < 1000) return;
@@ -95,6 +99,8 @@ async function pairWithPing(url: string, variant: Variant, k: number): Promise<n
     tick();
   });
   if (ping) clearInterval(ping);
+  if (bcast) clearInterval(bcast);
+  if (bcastConn !== host) await bcastConn.endAsync();
   await Promise.all([host.endAsync(), guest.endAsync(), hostCtl !== host ? hostCtl.endAsync() : undefined]);
   if (k === 0 && rtts.length) console.log(`  rtt samples ${variant}: ${rtts.slice(0, 5).map((x) => x.toFixed(2)).join(' ')}`);
   return samples;
