@@ -112,3 +112,25 @@ describe('createConnection: offline behaviour without a broker', () => {
     await expect(conn.publish('a', 'y')).rejects.toMatchObject({ code: 'CLOSED' });
   });
 });
+
+describe('errors$', () => {
+  it('reports each failed attempt and credential failure without ending the connection, and completes on close()', async () => {
+    const codes: string[] = [];
+    let completed = false;
+    let calls = 0;
+    const conn = createConnection({
+      url: DEAD,
+      reconnect: { initialDelayMs: 50, maxDelayMs: 50, jitter: 0 },
+      credentials: () => {
+        if (++calls === 1) throw new Error('token service down');
+        return {};
+      },
+    });
+    conn.errors$.subscribe({ next: (e) => codes.push(e.code), complete: () => (completed = true) });
+    await expect.poll(() => codes.length >= 2).toBe(true);
+    expect(codes.slice(0, 2)).toEqual(['CREDENTIALS_FAILED', 'CONNECT_FAILED']);
+    expect(['connecting', 'reconnecting']).toContain(conn.state.value.status);
+    await conn.close();
+    expect(completed).toBe(true);
+  });
+});

@@ -29,12 +29,15 @@ export function createLive<T>(initial: T): LiveSource<T> {
     },
     value$,
   };
+  // `subject.closed` stays false after complete() in RxJS 7: keep our own flag.
+  let done = false;
   return {
     live,
     set(value) {
-      if (!subject.closed) subject.next(value);
+      if (!done) subject.next(value);
     },
     complete() {
+      done = true;
       subject.complete();
     },
   };
