@@ -60,8 +60,8 @@ export function spawnIn(cwd: string, command: string, args: string[], env: Recor
     out += c.toString();
     for (const l of listeners) l();
   };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => {
       resolve(code ?? signal ?? 'unknown');

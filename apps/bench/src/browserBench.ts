@@ -161,20 +161,20 @@ export async function keyToHost(wsUrl: string, presses: number, opens: number): 
 
     await hostPage.goto(`${base}/host.html?${q(`${room}-host`)}`);
     await until(hostPage, 'window.__bench && window.__bench.invite()');
-    const invite = (await hostPage.evaluate('window.__bench.invite()')) as string;
+    const invite = await hostPage.evaluate<string>('window.__bench.invite()');
     await guestPage.goto(`${base}/guest.html?${q(`${room}-guest`)}#${invite}`);
     await until(guestPage, "window.__bench && window.__bench.status() === 'playing'");
     await sleep(500);
 
     // CDP's Network timestamps are monotonic seconds; the page's clock is timeOrigin + now().
     await cdp.send('Performance.enable');
-    const metrics = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+    const metrics = await cdp.send('Performance.getMetrics');
     const navStart = metrics.metrics.find((m) => m.name === 'NavigationStart')!.value;
-    const hostOrigin = (await hostPage.evaluate('performance.timeOrigin')) as number;
+    const hostOrigin = await hostPage.evaluate<number>('performance.timeOrigin');
     const toEpoch = (ts: number) => hostOrigin + (ts - navStart) * 1000;
 
     const sentBefore = guestFramesSent;
-    const guestSendsBefore = (await guestPage.evaluate('window.__ws.sent.length')) as number;
+    const guestSendsBefore = await guestPage.evaluate<number>('window.__ws.sent.length');
     for (let i = 0; i < presses; i++) {
       await guestPage.keyboard.down('j');
       await sleep(40 + Math.random() * 60);
@@ -182,13 +182,13 @@ export async function keyToHost(wsUrl: string, presses: number, opens: number): 
       await sleep(60 + Math.random() * 90);
     }
     await sleep(300);
-    const guestWsSends = ((await guestPage.evaluate('window.__ws.sent.length')) as number) - guestSendsBefore;
+    const guestWsSends = (await guestPage.evaluate<number>('window.__ws.sent.length')) - guestSendsBefore;
     const framesPerPublish = guestWsSends > 0 ? (guestFramesSent - sentBefore) / guestWsSends : undefined;
 
-    const keydowns = (await guestPage.evaluate('window.__bench.keydowns')) as number[];
-    const sends = (await guestPage.evaluate('window.__ws.sent')) as number[];
-    const changes = (await hostPage.evaluate('window.__bench.changes')) as Array<[number, number]>;
-    const recv = (await hostPage.evaluate('window.__ws.recv')) as number[];
+    const keydowns = await guestPage.evaluate<number[]>('window.__bench.keydowns');
+    const sends = await guestPage.evaluate<number[]>('window.__ws.sent');
+    const changes = await hostPage.evaluate<Array<[number, number]>>('window.__bench.changes');
+    const recv = await hostPage.evaluate<number[]>('window.__ws.recv');
     const net = netRecv.map(toEpoch);
     const presses$ = changes.filter(([, b], i) => b & BUTTON_A && !((changes[i - 1]?.[1] ?? 0) & BUTTON_A)).map(([t]) => t);
 
@@ -200,7 +200,7 @@ export async function keyToHost(wsUrl: string, presses: number, opens: number): 
     for (let o = 0; o < Math.min(opens, 6); o++) {
       const page = await browsers[1]!.newPage();
       await page.addInitScript(WS_PROBE);
-      const before = (await hostPage.evaluate('window.__bench.others.length')) as number;
+      const before = await hostPage.evaluate<number>('window.__bench.others.length');
       const t0 = Date.now();
       await page.goto(`${base}/guest.html?${q(`${room}-g${o}`)}#${invite}`, { waitUntil: 'commit' });
       let seenAt: number | undefined;
@@ -208,7 +208,7 @@ export async function keyToHost(wsUrl: string, presses: number, opens: number): 
         await page.keyboard.down('k').catch(() => {});
         await sleep(15);
         await page.keyboard.up('k').catch(() => {});
-        const ch = (await hostPage.evaluate('window.__bench.others')) as Array<[number, number, number]>;
+        const ch = await hostPage.evaluate<Array<[number, number, number]>>('window.__bench.others');
         seenAt = ch.slice(before).find(([, b]) => b !== 0)?.[0];
       }
       if (seenAt !== undefined) openToFirstInputMs.push(seenAt - t0);

@@ -55,7 +55,7 @@ async function runOnce(
   kill: () => Promise<void>,
   variant: Variant,
   run: number,
-  leaders: () => Promise<string[]> = async () => [],
+  leaders: () => Promise<string[]> = () => Promise.resolve([]),
 ): Promise<Sample> {
   const topic = `fo/${run}/in`;
   let hostConnects = 0;

@@ -44,7 +44,7 @@ const log = (...a: unknown[]) => console.log(...a);
 
 async function brokers(): Promise<Broker[]> {
   const out: Broker[] = [];
-  const aedes = await startBroker({ ws: true, record: false } as Parameters<typeof startBroker>[0]);
+  const aedes = await startBroker({ ws: true, record: false });
   out.push({ key: 'aedes-tcp', label: 'Aedes (in-process), TCP', url: aedes.url, close: () => aedes.close() });
   out.push({ key: 'aedes-ws', label: 'Aedes (in-process), WebSocket', url: aedes.wsUrl!, close: async () => {} });
   if (requireTool('mosquitto').available) {

@@ -73,7 +73,7 @@ async function hostRole(url: string, mode: Mode, rooms: number, tag: string): Pr
   // The CPU profile covers the measured phase only (what --cpu-prof would give minus start-up).
   const profileDir = process.env.COPLAY_BENCH_PROFILE_DIR;
   const session = profileDir ? new Session() : undefined;
-  process.on('message', async (m: { type: string }) => {
+  const onMessage = async (m: { type: string }) => {
     if (m.type === 'start') {
       if (session) {
         session.connect();
@@ -92,7 +92,8 @@ async function hostRole(url: string, mode: Mode, rooms: number, tag: string): Pr
       await Promise.all(closers.map((c) => c().catch(() => {})));
       process.exit(0);
     }
-  });
+  };
+  process.on('message', (m: { type: string }) => void onMessage(m));
 }
 
 async function guestRole(url: string, mode: Mode, invites: string[], tag: string, seconds: number): Promise<void> {

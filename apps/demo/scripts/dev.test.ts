@@ -14,7 +14,7 @@ async function portIsFree(port: number): Promise<boolean> {
   const s = createServer();
   return new Promise((resolve) => {
     s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => closeServer(s).then(() => resolve(true)));
+    s.listen(port, '127.0.0.1', () => void closeServer(s).then(() => resolve(true)));
   });
 }
 

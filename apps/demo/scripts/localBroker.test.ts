@@ -16,7 +16,7 @@ async function broker(options: Partial<Parameters<typeof startLocalBroker>[0]> =
 }
 
 /** Connects once (no retries) and resolves with the CONNACK outcome. */
-function tryConnect(url: string, opts: mqtt.IClientOptions = {}): Promise<'ok' | number | string> {
+function tryConnect(url: string, opts: mqtt.IClientOptions = {}): Promise<'ok' | number | `error: ${string}`> {
   return new Promise((resolve) => {
     const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 3000, ...opts });
     client.once('connect', () => {
@@ -25,7 +25,7 @@ function tryConnect(url: string, opts: mqtt.IClientOptions = {}): Promise<'ok' |
     });
     client.once('error', (err) => {
       client.end(true);
-      resolve((err as Error & { code?: number }).code ?? err.message);
+      resolve((err as Error & { code?: number }).code ?? `error: ${err.message}`);
     });
   });
 }

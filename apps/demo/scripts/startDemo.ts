@@ -89,12 +89,12 @@ export async function startDemo(config: DemoConfig, options: StartDemoOptions = 
       config.testHooks && broker
         ? {
             'broker/stop': async () => {
-              await broker!.stop();
-              return { running: broker!.running };
+              await broker.stop();
+              return { running: broker.running };
             },
             'broker/start': async () => {
-              await broker!.start();
-              return { running: broker!.running };
+              await broker.start();
+              return { running: broker.running };
             },
           }
         : undefined;

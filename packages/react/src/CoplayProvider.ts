@@ -20,7 +20,7 @@ const own = (options: ConnectionOptions) => createConnection({ ...options, autoC
  * to start over with new ones.
  */
 export function CoplayProvider(props: CoplayProviderProps): ReactNode {
-  const [owned, setOwned] = useState(() => (props.connection ? undefined : own(props.options!)));
+  const [owned, setOwned] = useState(() => (props.connection ? undefined : own(props.options)));
   const cancelClose = useRef<() => void>(undefined);
   const closed = useRef(false);
   const options = useRef(props.options);

@@ -2,7 +2,7 @@ import * as core from '@coplay/core';
 import { adapterParity, useBrokerFixture, type AdapterApi, type AdapterHarness } from '@coplay/testkit/vitest';
 import { act, cleanup, render } from '@testing-library/react';
 import { Component, Fragment, StrictMode, type ReactNode } from 'react';
-import { CoplayProvider, type CoplayProviderProps } from './CoplayProvider';
+import { CoplayProvider } from './CoplayProvider';
 import * as api from './index';
 
 const fx = useBrokerFixture({ createConnection: core.createConnection, unmount: cleanup });
@@ -33,7 +33,7 @@ const harness: AdapterHarness = {
     }
     const ui = (p: typeof props) => (
       <Mode>
-        <CoplayProvider {...(source as CoplayProviderProps)}>
+        <CoplayProvider {...(source)}>
           <Boundary errors={errors}>
             <Probe p={p} />
           </Boundary>

@@ -26,7 +26,7 @@ export function useLiveWith<T, F>(
       return () => sub?.unsubscribe();
     };
     return [subscribe, () => failed] as const;
-  }, [live]);
+  }, [live, onError]);
   const read = () => {
     const failed = failure();
     if (failed) throw failed.e;

@@ -1,5 +1,6 @@
 import { goodbyes, type Connection } from '@coplay/core';
 import { useEffect, useRef, useState } from 'react';
+import { useLatest } from './useLatest';
 
 interface Held<R> {
   readonly resource: R;
@@ -21,7 +22,10 @@ export function useRoomResource<R>(
 ): R | undefined {
   const [resource, setResource] = useState<R>();
   const held = useRef<Held<R>>(undefined);
+  // The key is the identity: `open` and `close` may be new functions on every render.
+  const latest = useLatest({ open, close });
   useEffect(() => {
+    const { open, close } = latest.current;
     let h = held.current;
     h?.cancelClose?.();
     if (h?.key === key) {
@@ -38,7 +42,6 @@ export function useRoomResource<R>(
         return close(mine.resource);
       }, connection);
     };
-    // `open` and `close` are read when the key changes: the key is the identity.
-  }, [connection, key]);
+  }, [connection, key, latest]);
   return resource;
 }

@@ -39,7 +39,7 @@ export function useTopic<D = Uint8Array, T = D>(filter: string, options: UseTopi
           return select ? select(value, message) : (value as unknown as T);
         },
       }),
-    [connection, filter, options.qos],
+    [connection, filter, options.qos, latest],
   );
   return useLiveWith(live, undefined, onError);
 }

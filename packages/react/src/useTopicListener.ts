@@ -54,5 +54,5 @@ export function useTopicListener<D = Uint8Array>(
         },
       });
     return () => sub.unsubscribe();
-  }, [connection, filter, options.qos]);
+  }, [connection, filter, options.qos, latest]);
 }

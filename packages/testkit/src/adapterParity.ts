@@ -76,9 +76,8 @@ export function adapterParity(core: typeof Core, fx: BrokerFixture, harness: Ada
     it('useLive reads a Live, follows it, holds the fallback while it is undefined, and unsubscribes on unmount', async () => {
       const conn = await fx.connect('live');
       const live = manualLive(1);
-      const p = await harness.mount(mode, { connection: conn }, (api, arg) => api.useLive(arg((s) => s.live), 'none' as const), {
-        live: live as Live<number> | undefined,
-      });
+      const props: { live: Live<number> | undefined } = { live };
+      const p = await harness.mount(mode, { connection: conn }, (api, arg) => api.useLive(arg((s) => s.live), 'none' as const), props);
       expect(p.read()).toBe(1);
       live.set(2);
       await vi.waitFor(() => expect(p.read()).toBe(2));
@@ -129,11 +128,12 @@ export function adapterParity(core: typeof Core, fx: BrokerFixture, harness: Ada
       const conn = await fx.connect('qos');
       const pub = await publisher();
       const topic = unique('parity/qos');
+      const props: { qos: QoS; tag: string } = { qos: 0, tag: 'a:' };
       const p = await harness.mount(
         mode,
         { connection: conn },
         (api, arg) => api.useTopic(arg(() => topic), arg((s) => ({ qos: s.qos, codec: textCodec, select: (t: string) => `${s.tag}${t}` }))),
-        { qos: 0 as QoS, tag: 'a:' },
+        props,
       );
       await subscribeSeen(fx.broker, conn.clientId, topic);
       await pub.publish(topic, 'x');

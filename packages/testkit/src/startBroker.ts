@@ -287,7 +287,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
         const will = packet.will
           ? {
               topic: packet.will.topic,
-              payload: toBuffer(packet.will.payload as Buffer | string),
+              payload: toBuffer(packet.will.payload),
               qos: packet.will.qos ?? 0,
               retain: packet.will.retain ?? false,
             }
@@ -307,7 +307,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
         if (!decide) return done(null, true);
         const refuse = (returnCode: number, message?: string) => {
           const err = new Error(message ?? CONNACK_TEXT[returnCode]) as AuthenticateError;
-          err.returnCode = returnCode as AuthenticateError['returnCode'];
+          err.returnCode = returnCode;
           refusalRecorded.add(client);
           recordRefusal(client, returnCode);
           done(err, false);
@@ -331,12 +331,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
             clientId: client.id,
             at: Date.now(),
             topic: packet.topic,
-            payload: toBuffer(packet.payload as Buffer | string),
+            payload: toBuffer(packet.payload),
             qos: packet.qos ?? 0,
             retain: packet.retain ?? false,
           });
         }
-        if (options.accept && !options.accept({ topic: packet.topic, payload: toBuffer(packet.payload as Buffer | string), qos: packet.qos ?? 0, retain: packet.retain ?? false })) {
+        if (options.accept && !options.accept({ topic: packet.topic, payload: toBuffer(packet.payload), qos: packet.qos ?? 0, retain: packet.retain ?? false })) {
           // Rerouted to a topic no filter can match ('#' and '+' never match a leading '$'), and not
           // retained: acknowledged, delivered to no one.
           packet.topic = `$dropped/${packet.topic}`;
@@ -389,7 +389,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
         clientId: '$broker',
         at: Date.now(),
         topic: packet.topic,
-        payload: toBuffer(packet.payload as Buffer | string),
+        payload: toBuffer(packet.payload),
         qos: packet.qos,
         retain: packet.retain,
       });
@@ -514,7 +514,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
       try {
         assertRecording('waitFor');
       } catch (err) {
-        return Promise.reject(err as Error);
+        return Promise.reject(err);
       }
       const seen = events.find((e) => matchesBrokerEvent(e, match));
       if (seen) return Promise.resolve(seen);

@@ -18,7 +18,7 @@ type Variant = 'bcast30' | 'bcast30sep' | 'gated' | 'none' | 'qos1' | 'qos0' | '
 
 async function conn(url: string, id: string): Promise<MqttClient> {
   const c = await mqtt.connectAsync(url, { clientId: id, keepalive: 60 });
-  (c.stream as any).setNoDelay?.(true);
+  (c.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
   return c;
 }
 

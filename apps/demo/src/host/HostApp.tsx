@@ -42,13 +42,14 @@ function HostView({ roomId }: { roomId: string }) {
   const host = useHostRoom({ room: roomId });
   const p2 = useRemoteInput(host, 2);
   // The invite (room id + the host's public key) rides in the URL fragment, which browsers never send to a server.
-  const [invite, setInvite] = useState<string>();
+  // Kept with the room it belongs to, so a new room never shows the old room's invite.
+  const [issued, setIssued] = useState<{ host: typeof host; text: string }>();
+  const invite = issued && issued.host === host ? issued.text : undefined;
   useEffect(() => {
     let live = true;
-    setInvite(undefined);
     host?.invite.then(
-      (i) => live && setInvite(formatInvite(i)),
-      () => live && setInvite(undefined),
+      (i) => live && setIssued({ host, text: formatInvite(i) }),
+      () => undefined,
     );
     return () => {
       live = false;

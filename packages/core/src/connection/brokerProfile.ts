@@ -94,7 +94,7 @@ export function brokerProfile(broker: BrokerOption | undefined, url?: string | r
   let merged: BrokerProfile;
   if ('extends' in broker && broker.extends !== undefined) {
     const { extends: base, ...rest } = broker;
-    merged = { ...brokerProfile(base), ...stripUndefined(rest) } as BrokerProfile;
+    merged = { ...brokerProfile(base), ...stripUndefined(rest) };
   } else {
     merged = broker as BrokerProfile;
   }

@@ -154,7 +154,7 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
     handlers.connected();
   });
   client.on('message', (topic, payload, packet) => {
-    if (live) handlers.message({ topic, payload, qos: packet.qos as QoS, retain: packet.retain });
+    if (live) handlers.message({ topic, payload, qos: packet.qos, retain: packet.retain });
   });
   client.on('error', (err) => {
     lastError = toCoplayError(err, version);

@@ -31,7 +31,7 @@ function run(events: PolicyEvent[], options = opts): { state: PolicyState; effec
   }
   return { state, effects };
 }
-const attemptOf = (effects: PolicyEffect[]) => effects.find((e) => e.type === 'attempt') as Extract<PolicyEffect, { type: 'attempt' }> | undefined;
+const attemptOf = (effects: PolicyEffect[]) => effects.find((e): e is Extract<PolicyEffect, { type: 'attempt' }> => e.type === 'attempt');
 
 describe('reconnectPolicy', () => {
   it('start attempts at once; failures back off exponentially, capped low early in an outage, higher later', () => {

@@ -107,7 +107,7 @@ export function reconnectPolicy(
       if (state.stopped) return { state, effects: [] };
       const wasUp = event.upForMs !== undefined;
       let shortLinks = state.shortLinks;
-      if (wasUp && event.silent && event.upForMs! < KICK_WINDOW_MS) shortLinks++;
+      if (wasUp && event.silent && event.upForMs < KICK_WINDOW_MS) shortLinks++;
       // A refused attempt means the broker itself went away (a restart), not another client taking our id.
       else shortLinks = 0;
       const s: PolicyState = { ...state, shortLinks, outageSince: state.outageSince ?? event.now };

@@ -176,7 +176,7 @@ export function validateOptions(options: ConnectionOptions): ResolvedConnectionO
   if (!clean && clientId === '') bad('options.clean: false needs a non-empty clientId (the session is kept under it)');
   const askedVersion = given(o.protocolVersion) ? o.protocolVersion : 4;
   if (askedVersion !== 4 && askedVersion !== 5) bad(`options.protocolVersion must be 4 or 5, got ${describe(askedVersion)}`);
-  let version = askedVersion as 4 | 5;
+  let version: 4 | 5 = askedVersion;
   const creds = o.credentials;
   if (given(creds) && typeof creds !== 'function' && typeof creds !== 'object') {
     bad('options.credentials must be a function or an object');
@@ -213,7 +213,7 @@ export function validateOptions(options: ConnectionOptions): ResolvedConnectionO
     queue: validateQueue(o.queue),
     unsubscribeGraceMs: numberIn(o.unsubscribeGraceMs, 'options.unsubscribeGraceMs', 0, MAX_DURATION_MS, 250),
     closeTimeoutMs: numberIn(o.closeTimeoutMs, 'options.closeTimeoutMs', 0, 60_000, 1000),
-    will: given(o.will) ? (o.will as WillMessage) : undefined,
+    will: given(o.will) ? (o.will) : undefined,
     credentials,
     autoConnect: booleanOr(o.autoConnect, 'options.autoConnect', true),
     scheduler,

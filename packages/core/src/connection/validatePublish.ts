@@ -48,12 +48,12 @@ export function validatePublish(
   }
   const o = (options ?? {}) as Record<string, unknown>;
   validateQos(o.qos);
-  const qos = (o.qos ?? 0) as QoS;
+  const qos = o.qos ?? 0;
   const retain = o.retain ?? false;
   if (typeof retain !== 'boolean') bad('retain must be a boolean');
   const whenOffline = o.whenOffline ?? 'queue';
   if (typeof whenOffline !== 'string' || !WHEN_OFFLINE.includes(whenOffline)) {
-    bad(`whenOffline must be 'queue', 'drop' or 'fail', got ${String(whenOffline)}`);
+    bad(`whenOffline must be 'queue', 'drop' or 'fail', got ${JSON.stringify(whenOffline)}`);
   }
   const ttlMs = o.ttlMs ?? undefined;
   if (ttlMs !== undefined && (typeof ttlMs !== 'number' || !(ttlMs >= 0))) bad('ttlMs must be a non-negative number (Infinity: never expires)');
@@ -84,7 +84,7 @@ export function validatePublish(
     qos,
     retain,
     whenOffline: whenOffline as CheckedPublish['whenOffline'],
-    ttlMs: ttlMs as number | undefined,
-    coalesceKey: coalesceKey as string | undefined,
+    ttlMs: ttlMs,
+    coalesceKey: coalesceKey,
   };
 }

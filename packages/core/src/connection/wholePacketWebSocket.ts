@@ -34,5 +34,5 @@ export function wholePacketWebSocket(url: string, options: IClientOptions): Mqtt
     socket.on('close', () => stream.destroy());
     return stream;
   };
-  return new mqtt.MqttClient(streamBuilder as unknown as ConstructorParameters<typeof mqtt.MqttClient>[0], options);
+  return new mqtt.MqttClient(streamBuilder, options);
 }

@@ -1,4 +1,4 @@
-import { BehaviorSubject, type Observable } from 'rxjs';
+import { BehaviorSubject } from 'rxjs';
 import { CoplayError } from '../errors/CoplayError';
 import { Button, NEUTRAL, statesEqual, type ControllerState } from './ControllerState';
 import { DEFAULT_KEY_MAP, type KeyBinding, type KeyMap } from './DEFAULT_KEY_MAP';
@@ -155,7 +155,7 @@ export function keyboardInput(
   doc?.addEventListener('visibilitychange', onVisibility);
 
   return {
-    state$: subject.asObservable() as Observable<ControllerState>,
+    state$: subject.asObservable(),
     get state() {
       return subject.value;
     },
@@ -179,7 +179,7 @@ export function keyboardInput(
     captureNextKey(signal) {
       if (disposed) return Promise.reject(new CoplayError('CLOSED', 'Keyboard input is disposed'));
       return new Promise<string>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
+        if (signal?.aborted) return reject(signal.reason as unknown);
         const entry = {
           resolve: (code: string) => {
             signal?.removeEventListener('abort', onAbort);
@@ -189,7 +189,7 @@ export function keyboardInput(
         };
         const onAbort = () => {
           captures.delete(entry);
-          reject(signal?.reason);
+          reject(signal?.reason as unknown);
         };
         signal?.addEventListener('abort', onAbort, { once: true });
         captures.add(entry);

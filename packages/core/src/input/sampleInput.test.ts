@@ -151,7 +151,7 @@ describe('sampleInput, event mode (default)', () => {
     // coalesce into the newest state when a token comes.
     expect(out[0]).toEqual([0, 0]);
     expect(out[1]).toEqual([1, 1]);
-    expect(out.slice(2).map(([t, b]) => [Math.round(t as number), b])).toEqual([[10, 7]]);
+    expect(out.slice(2).map(([t, b]) => [Math.round(t), b])).toEqual([[10, 7]]);
   });
 
   it('sends keyframes keyframeMs after the last emission, and none while a change is pending', () => {

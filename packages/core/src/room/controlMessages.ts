@@ -110,7 +110,7 @@ export function parseUp(bytes: Uint8Array): UpMessage | undefined {
         q: m.q,
         tok: m.tok,
         ...(m.prev !== undefined ? { prev: m.prev } : {}),
-        ...(m.pk !== undefined ? { pk: m.pk as string } : {}),
+        ...(m.pk !== undefined ? { pk: m.pk } : {}),
         ...(name !== undefined ? { name } : {}),
       };
     }
@@ -169,7 +169,7 @@ export function parseHostPresence(bytes: Uint8Array): HostPresence | undefined {
     admission: m.admission === 'manual' ? 'manual' : 'auto',
     maxPlayers: Number.isInteger(m.maxPlayers) ? (m.maxPlayers as number) : 0,
     pingMs: isTime(m.pingMs) && m.pingMs > 0 ? m.pingMs : 1000,
-    ...(m.dk !== undefined ? { dk: m.dk as string } : {}),
+    ...(m.dk !== undefined ? { dk: m.dk } : {}),
   };
 }
 

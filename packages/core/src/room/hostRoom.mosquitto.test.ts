@@ -54,8 +54,8 @@ describe.skipIf(!mosquitto.available)('a guest process killed without leaving (m
     const child = spawn(process.execPath, [script, broker.url, 'k1', 'victim'], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let output = '';
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
 
     await until(h.input(2).value$, (s) => s.buttons === 1 << Button.A, 15_000, `the child's input (output: ${output})`);
     expect(h.players.value[0]).toMatchObject({ slot: 2, id: 'victim', name: 'Killable', status: 'playing' });

@@ -3,7 +3,6 @@ import type { Connection, Message, PublishOptions } from '../connection/types';
 import { CoplayError } from '../errors/CoplayError';
 import { ALL_BUTTONS, NEUTRAL, type ControllerState } from '../input/ControllerState';
 import { createLive, type LiveSource } from '../store/createLive';
-import type { Live } from '../store/Live';
 import { isUint8Array } from '../util/isUint8Array';
 import { jsonBytes, parseGuestPresence, parseJsonObject, parseUp, type DownBody, type HostPresence, type UpMessage } from './controlMessages';
 import { hostWill } from './hostWill';
@@ -716,7 +715,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     players: players.live,
     pending: pending.live,
     input(slot) {
-      return checkSlot(slot).live as Live<ControllerState>;
+      return checkSlot(slot).live;
     },
     admit(id) {
       const peer = peerOf(id);

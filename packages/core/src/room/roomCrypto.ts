@@ -76,8 +76,8 @@ export interface HostKeys {
 /** Makes a room's key pairs (private keys not extractable). */
 export async function createHostKeys(): Promise<HostKeys> {
   const s = subtle();
-  const sign = (await s.generateKey(ECDSA, false, ['sign', 'verify'])) as CryptoKeyPair;
-  const dh = (await s.generateKey(ECDH, false, ['deriveBits'])) as CryptoKeyPair;
+  const sign = (await s.generateKey(ECDSA, false, ['sign', 'verify']));
+  const dh = (await s.generateKey(ECDH, false, ['deriveBits']));
   return {
     signPrivate: sign.privateKey,
     signPublic: new Uint8Array(await s.exportKey('raw', sign.publicKey)),
@@ -94,7 +94,7 @@ export interface GuestKeys {
 
 export async function createGuestKeys(): Promise<GuestKeys> {
   const s = subtle();
-  const dh = (await s.generateKey(ECDH, false, ['deriveBits'])) as CryptoKeyPair;
+  const dh = (await s.generateKey(ECDH, false, ['deriveBits']));
   return { dhPrivate: dh.privateKey, dhPublic: new Uint8Array(await s.exportKey('raw', dh.publicKey)) };
 }
 

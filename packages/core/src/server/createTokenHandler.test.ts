@@ -33,7 +33,7 @@ async function call(h: (r: Request) => Promise<Response>, init: RequestInit & { 
   expect(text).not.toContain(APP.appClientSecret);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   expect(response.headers.get('cache-control')).toBe('no-store');
-  return { status: response.status, headers: response.headers, json: JSON.parse(text) as any };
+  return { status: response.status, headers: response.headers, json: JSON.parse(text) };
 }
 
 const post = (body: unknown, headers: Record<string, string> = { authorization: 'Bearer user:alice' }) => ({

@@ -82,13 +82,16 @@ export interface TokenHandlerOptions {
 /** A web-standard request handler (Deno, Bun, edge runtimes, or Node through `toNodeHandler`). */
 export type TokenHandler = (request: Request) => Promise<Response>;
 
-class Refusal {
+/** Why a request is answered with an error response; an Error so stack traces point at the refusal. */
+class Refusal extends Error {
   constructor(
     readonly status: number,
     readonly code: TokenHandlerErrorCode,
-    readonly message: string,
+    message: string,
     readonly headers: Record<string, string> = {},
-  ) {}
+  ) {
+    super(message);
+  }
 }
 
 async function readLimited(request: Request, max: number): Promise<string> {

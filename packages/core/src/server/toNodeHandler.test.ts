@@ -40,7 +40,7 @@ async function send(path: string, init: RequestInit = {}) {
   const res = await fetch(`${base}${path}`, init);
   const text = await res.text();
   expect(text).not.toContain(APP.appClientSecret);
-  return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text) as any) : undefined };
+  return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text)) : undefined };
 }
 
 describe('toNodeHandler through a real node:http server', () => {

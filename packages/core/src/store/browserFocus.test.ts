@@ -3,7 +3,7 @@ import { browserFocus } from './browserFocus';
 
 function fakeDom() {
   const window = new EventTarget();
-  const document = Object.assign(new EventTarget(), { visibilityState: 'visible' as string });
+  const document = Object.assign(new EventTarget(), { visibilityState: 'visible' });
   const hide = (hidden: boolean) => {
     document.visibilityState = hidden ? 'hidden' : 'visible';
     document.dispatchEvent(new Event('visibilitychange'));

@@ -91,7 +91,7 @@ describe('liveTopic', () => {
     await pub.publish('bin', new Uint8Array([1, 2, 3]));
     const v = await firstValueFrom(raw.value$.pipe(where((x) => x !== undefined)));
     expect(v).toBeInstanceOf(Uint8Array);
-    expect([...v!]).toEqual([1, 2, 3]);
+    expect([...v]).toEqual([1, 2, 3]);
     sub.unsubscribe();
   });
 
