@@ -192,7 +192,7 @@ export async function keyToHost(wsUrl: string, presses: number, opens: number): 
     const net = netRecv.map(toEpoch);
     const presses$ = changes.filter(([, b], i) => b & BUTTON_A && !((changes[i - 1]?.[1] ?? 0) & BUTTON_A)).map(([t]) => t);
 
-    const dispatches = (await hostPage.evaluate('window.__bench.dispatches')) as number[];
+    const dispatches = await hostPage.evaluate<number[]>('window.__bench.dispatches');
     const { total, stage, matched } = splitStages(keydowns.slice(-presses), sends, presses$, recv, net, dispatches);
 
     // Open guest link → first input accepted, on fresh guest pages.
@@ -297,9 +297,9 @@ export async function demoKeyToHost(presses: number): Promise<Pick<KeyToHostResu
     await until(hostPage, `(window.__coplayDemo?.players ?? []).some((p) => p.slot === 2 && p.status === 'playing')`, 30_000);
     await sleep(1000);
     await cdp.send('Performance.enable');
-    const metrics = (await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> };
+    const metrics = await cdp.send('Performance.getMetrics');
     const navStart = metrics.metrics.find((m) => m.name === 'NavigationStart')!.value;
-    const hostOrigin = (await hostPage.evaluate('performance.timeOrigin')) as number;
+    const hostOrigin = await hostPage.evaluate<number>('performance.timeOrigin');
     const DOWN = 1 << 13;
     for (let i = 0; i < presses; i++) {
       await guestPage.keyboard.down('ArrowDown');
@@ -308,10 +308,10 @@ export async function demoKeyToHost(presses: number): Promise<Pick<KeyToHostResu
       await sleep(60 + Math.random() * 90);
     }
     await sleep(300);
-    const keydowns = (await guestPage.evaluate('window.__keydowns')) as number[];
-    const sends = (await guestPage.evaluate('window.__ws.sent')) as number[];
-    const p2 = (await hostPage.evaluate('window.__p2')) as Array<[number, number]>;
-    const recv = (await hostPage.evaluate('window.__ws.recv')) as number[];
+    const keydowns = await guestPage.evaluate<number[]>('window.__keydowns');
+    const sends = await guestPage.evaluate<number[]>('window.__ws.sent');
+    const p2 = await hostPage.evaluate<Array<[number, number]>>('window.__p2');
+    const recv = await hostPage.evaluate<number[]>('window.__ws.recv');
     const net = netRecv.map((ts) => hostOrigin + (ts - navStart) * 1000);
     const downs = p2.filter(([, b], i) => b & DOWN && !((p2[i - 1]?.[1] ?? 0) & DOWN)).map(([t]) => t);
     const { total, stage, matched } = splitStages(keydowns.slice(-presses), sends, downs, recv, net);
