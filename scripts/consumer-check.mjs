@@ -48,6 +48,15 @@ try {
     run(join(work, 'node_modules/.bin/tsc'), ['-p', `tsconfig.${resolution}.json`]);
     console.log(`types: consumer file checks under moduleResolution ${resolution}`);
   }
+  run(join(work, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.browser.json']);
+  // @types/node is installed here (for the server entry), so also make sure nothing pulled it in.
+  const files = run(join(work, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.browser.json', '--listFilesOnly']);
+  const nodeTypes = files.split('\n').filter((f) => f.includes('/node_modules/@types/node/'));
+  if (nodeTypes.length > 0) {
+    console.error(`consumer check FAILED: the browser entries' types load Node's types:\n${nodeTypes.slice(0, 5).join('\n')}`);
+    process.exit(1);
+  }
+  console.log("types: a browser file checks, and its program loads none of Node's types");
   console.log(`consumer check passed (${Object.keys(deps).slice(0, 3).join(', ')} from tarballs)`);
 } finally {
   // process.exit() above skips this on failure, which keeps the project for a look.
