@@ -27,8 +27,9 @@ const CANDIDATES: Record<RuntimeName, string[]> = {
 const ARGS: Record<RuntimeName, string[]> = {
   node22: [],
   bun: [],
-  // What the scenario needs and nothing more: sockets, reading its modules, env for MQTT.js's debug.
-  deno: ['run', '--allow-net', '--allow-read', '--allow-env'],
+  // What the scenario needs and nothing more: sockets, reading its modules, env for MQTT.js's debug; and
+  // nothing fetched (no remote modules, no npm download: it runs from node_modules).
+  deno: ['run', '--allow-net', '--allow-read', '--allow-env', '--no-remote', '--cached-only'],
 };
 
 /** Finds a runtime installed by `npm run setup:runtimes` (tests/runtimes/node_modules). */
