@@ -1,5 +1,6 @@
 import { faultProxy, startBroker, type EmbeddedBroker, type FaultProxy } from '@coplay/testkit';
 import type { MqttClient } from 'mqtt';
+import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Button, NEUTRAL, statesEqual } from '../input/ControllerState';
 import { decodeFrame } from '../input/decodeFrame';
@@ -323,7 +324,49 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
     expect(p!.rttMs).toBeLessThan(5000);
     await until(a.room.rtt.value$, (r) => r !== undefined);
     expect(a.room.rtt.value).toBeGreaterThanOrEqual(0);
+    // Ping and pong go at QoS 0: no PUBACK from the host's socket to delay input frames (PROTOCOL.md).
+    const control = broker.events.filter((e) => e.type === 'publish' && (e.topic === 'cp/r1/d/alice' || e.topic === 'cp/r1/u/alice'));
+    const pings = control.filter((e) => ['ping', 'pong'].includes(json(e.payload!).t as string));
+    expect(pings.length).toBeGreaterThanOrEqual(6); // three join pings and their pongs at least
+    expect(pings.every((e) => e.qos === 0)).toBe(true);
   });
+
+  it('with a scheduler: pings wait for a gap in the input, and a guest gets a few at once when seated', async () => {
+    const scheduler = new VirtualTimeScheduler(VirtualAction, Number.POSITIVE_INFINITY);
+    const advance = (ms: number) => {
+      scheduler.schedule(() => {}, ms); // virtual time only moves as far as its last action
+      scheduler.maxFrames = scheduler.now() + ms;
+      scheduler.flush();
+    };
+    const h = host({ pingIntervalMs: 1000, silenceMs: 600_000, scheduler });
+    const raw = await rawClient(broker.url, { clientId: 'pinged' });
+    raws.push(raw);
+    const pings: number[] = []; // the host clock when it sent each ping
+    raw.on('message', (_t, payload) => {
+      const m = json(payload);
+      if (m.t === 'ping') pings.push(m.ts as number);
+    });
+    await raw.subscribeAsync('cp/r1/d/pinged', { qos: 1 });
+    await raw.publishAsync('cp/r1/u/pinged', JSON.stringify({ t: 'join', v: 2, n: 0, id: 'pinged', session: 1, q: 0, tok: 'pinged-token' }), { qos: 1 });
+    await until(h.players.value$, (ps) => ps.length === 1);
+    const seatedAt = scheduler.now();
+    advance(150);
+    await expect.poll(() => pings.filter((t) => t > seatedAt && t <= seatedAt + 150).length).toBe(3); // the join pings
+    advance(1100); // no input yet: the first periodic ping (random phase) goes as soon as it is due
+    // Input every 20 ms (never a 45 ms gap) for 3 s: the periodic pings wait (at most 10 s)...
+    const inputFrom = scheduler.now();
+    let seq = 0;
+    for (let t = 0; t < 3000; t += 20) {
+      await raw.publishAsync('cp/r1/i/pinged', Buffer.from(encodeFrame({ seq: seq++, session: 1, state: press(1) })));
+      await expect.poll(() => h.stats.value.frames).toBe(seq);
+      advance(20);
+    }
+    const inputTo = scheduler.now();
+    // ...and the overdue one goes in the first gap.
+    advance(100);
+    await expect.poll(() => pings.some((t) => t > inputTo)).toBe(true);
+    expect(pings.filter((t) => t > inputFrom && t <= inputTo)).toEqual([]);
+  }, 60_000);
 
   it('broadcasts JSON and binary state to guests, latest wins, retained for late joiners', async () => {
     const h = host();

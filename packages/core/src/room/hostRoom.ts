@@ -1,4 +1,4 @@
-import { asyncScheduler, type SchedulerAction, type Subscription } from 'rxjs';
+import { asyncScheduler, type Subscription } from 'rxjs';
 import type { Connection, Message, PublishOptions } from '../connection/types';
 import { CoplayError } from '../errors/CoplayError';
 import { ALL_BUTTONS, NEUTRAL, type ControllerState } from '../input/ControllerState';
@@ -26,6 +26,13 @@ const MAX_RTT_MS = 60_000;
 const MAX_PEERS = 512;
 /** New key agreements per second (a flood of joins with fresh keys costs the host ECDH work). */
 const JOIN_RATE = 50;
+/** A ping waits for this long a gap in the room's input frames... */
+const PING_GAP_MS = 45;
+/** ...but no longer than this. */
+const PING_MAX_WAIT_MS = 10_000;
+/** Pings right after a guest is seated, this far apart. */
+const JOIN_PINGS = 3;
+const JOIN_PING_SPACING_MS = 50;
 
 /** One guest as the host knows it: its identity (key, or token without authentication) and link. */
 interface Peer {
@@ -124,8 +131,9 @@ const toInfo = (r: PlayerRecord): PlayerInfo => ({
   clientId: r.peer.clientId,
   name: r.name,
   status: r.status,
-  ...(r.rtt.srtt !== undefined ? { rttMs: round1(r.rtt.srtt) } : {}),
-  ...(r.rtt.rttvar !== undefined ? { jitterMs: round1(r.rtt.rttvar) } : {}),
+  // A lone first sample can be a stall (PROTOCOL.md, "Latency"): shown once the estimate settled.
+  ...(r.rtt.srtt !== undefined && r.rtt.settled ? { rttMs: round1(r.rtt.srtt) } : {}),
+  ...(r.rtt.rttvar !== undefined && r.rtt.settled ? { jitterMs: round1(r.rtt.rttvar) } : {}),
   permissions: r.permissions,
   throttled: r.throttled,
 });
@@ -329,6 +337,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     peer.record = record;
     emitPlayers();
     void sendDown(peer, { t: 'slot', slot, session });
+    joinPings(peer);
   };
 
   /** Points `gid` at `peer` (a new guest, a re-announce under a new client id, or a move to a link id). */
@@ -570,9 +579,11 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     if (!parseGuestPresence(payload)) bumpStat('badControl');
   };
 
+  let lastFrameAt = Number.NEGATIVE_INFINITY;
   const onInput = (m: Message) => {
     if (closed) return;
     counters.frames++;
+    lastFrameAt = scheduler.now();
     // Hot path: no id validation here; only known topic ids are in `byGid`.
     const record = m.topic.startsWith(inputPrefix) ? byGid.get(m.topic.slice(inputPrefix.length))?.record : undefined;
     if (!record?.input) {
@@ -638,28 +649,48 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     }),
   );
 
-  // Pings go at QoS 0 (a lost one is just a missing sample) and at a random phase, so rooms
-  // opened together do not ping in the same tick; see PROTOCOL.md, "Latency".
-  const pingTimer = scheduler.schedule(function (this: SchedulerAction<undefined>) {
-    if (closed) return;
-    const ts = scheduler.now();
-    for (const peer of byGid.values()) {
-      const r = peer.record;
-      if (!r || r.status === 'left') continue;
-      void sendDown(
-        peer,
-        {
-          t: 'ping',
-          ts,
-          ...(r.rtt.srtt !== undefined ? { rtt: round1(r.rtt.srtt) } : {}),
-          ...(r.rtt.rttvar !== undefined ? { jitter: round1(r.rtt.rttvar) } : {}),
-        },
-        { qos: 0, whenOffline: 'drop' },
-      );
-    }
-    this.schedule(undefined, o.pingIntervalMs);
-  }, Math.random() * o.pingIntervalMs);
-  subscriptions.push(pingTimer);
+  // Pings (PROTOCOL.md, "Latency"). Each one the host sends puts its socket's TCP into delayed-ACK
+  // mode, and a broker running Nagle then holds the next input frames until that ACK (~40 ms). So:
+  // QoS 0 both ways (no PUBACKs), sent in a gap of the room's input (none for PING_GAP_MS, or after
+  // PING_MAX_WAIT_MS anyway), at a random phase with ±10 % jitter so rooms never ping in the same tick.
+  const sendPing = (peer: Peer) => {
+    const r = peer.record;
+    if (!r || r.status === 'left' || closed) return;
+    void sendDown(
+      peer,
+      {
+        t: 'ping',
+        ts: scheduler.now(),
+        ...(r.rtt.srtt !== undefined && r.rtt.settled ? { rtt: round1(r.rtt.srtt) } : {}),
+        ...(r.rtt.rttvar !== undefined && r.rtt.settled ? { jitter: round1(r.rtt.rttvar) } : {}),
+      },
+      { qos: 0, whenOffline: 'drop' },
+    );
+  };
+  let pingDueSince = 0;
+  let pingTimer: Subscription | undefined;
+  const armPing = (delay: number) => {
+    pingTimer = scheduler.schedule(() => {
+      if (closed) return;
+      const now = scheduler.now();
+      const quiet = now - lastFrameAt;
+      if (quiet < PING_GAP_MS && now - pingDueSince < PING_MAX_WAIT_MS) {
+        armPing(Math.max(PING_GAP_MS - quiet, 1)); // when the gap would be complete
+        return;
+      }
+      for (const peer of byGid.values()) sendPing(peer);
+      const next = o.pingIntervalMs * (0.9 + 0.2 * Math.random());
+      pingDueSince = now + next;
+      armPing(next);
+    }, delay);
+  };
+  pingDueSince = scheduler.now() + Math.random() * o.pingIntervalMs;
+  armPing(pingDueSince - scheduler.now());
+  subscriptions.push({ unsubscribe: () => pingTimer?.unsubscribe() } as Subscription);
+  /** A few pings right after seating, before input flows (they cost nothing then): the first RTT is right. */
+  const joinPings = (peer: Peer) => {
+    for (let i = 0; i < JOIN_PINGS; i++) subscriptions.push(scheduler.schedule(() => sendPing(peer), 20 + i * JOIN_PING_SPACING_MS));
+  };
 
   const checkSlot = (slot: number): LiveSource<ControllerState> => {
     const live = slots.get(slot);
