@@ -11,7 +11,7 @@ import { hostRoom } from './hostRoom';
 import { joinRoom } from './joinRoom';
 import { LinkMacs, seal } from './LinkMacs';
 import { concatBytes, createGuestKeys, deriveLinkKeys, fromBase64Url, SIGNATURE_BYTES, toBase64Url } from './roomCrypto';
-import { connections, press, rawClient, until } from './roomTestKit';
+import { broadcastUntil, connections, press, rawClient, until } from './roomTestKit';
 import type { GuestRoom, HostRoom } from './types';
 
 export interface AttackEnv {
@@ -52,9 +52,8 @@ export async function attackSuite(env: AttackEnv): Promise<void> {
     const seenB: number[] = [];
     host.input(slotA).value$.subscribe((s) => seenA.push(s.buttons));
     host.input(slotB).value$.subscribe((s) => seenB.push(s.buttons));
-    await host.broadcast({ score: 1 });
-    await until(alice.hostState.value$, (s) => s?.score === 1);
-    await until(bob.hostState.value$, (s) => s?.score === 1);
+    await broadcastUntil(host, alice, { score: 1 }, (s) => s?.score === 1);
+    await broadcastUntil(host, bob, { score: 1 }, (s) => s?.score === 1);
 
     // --- the attacker: its own account, listening to all of the room it may read
     const creds = env.credentials('mallory');
@@ -145,8 +144,7 @@ export async function attackSuite(env: AttackEnv): Promise<void> {
     );
     expect(host.pending.value).toEqual([]);
     // And the real host still reaches them.
-    await host.broadcast({ score: 2 });
-    await until(alice.hostState.value$, (s) => s?.score === 2);
+    await broadcastUntil(host, alice, { score: 2 }, (s) => s?.score === 2);
   } finally {
     for (const r of rooms.splice(0)) await r.close();
     await mallory?.endAsync(true);

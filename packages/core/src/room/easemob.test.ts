@@ -4,7 +4,7 @@ import { easemobCredentials } from '../auth/easemobCredentials';
 import { Button } from '../input/ControllerState';
 import { hostRoom } from './hostRoom';
 import { joinRoom } from './joinRoom';
-import { connections, press, until } from './roomTestKit';
+import { broadcastUntil, connections, press, until } from './roomTestKit';
 import { maxRoomIdLength } from './roomTopics';
 
 // Issue 10: on Easemob (topics ≤ 64 characters of 0-9 a-z A-Z - _ @, client ids deviceId@appId ≤ 64),
@@ -58,8 +58,7 @@ describe('rooms on the Easemob-like broker (its limits and token check)', () => 
       a.send(press(1 << Button.A, [1, 0, 0, 0]));
       const slotA = players.find((p) => p.clientId === aConn.clientId)!.slot;
       await until(host.input(slotA).value$, (s) => s.buttons === 1 << Button.A && s.axes[0] === 1);
-      await host.broadcast({ n: 7 });
-      await until(b.hostState.value$, (s) => s?.n === 7);
+      await broadcastUntil(host, b, { n: 7 }, (s) => s?.n === 7);
       expect(host.kick(players.find((p) => p.clientId === bConn.clientId)!.id, 'bye')).toBe(true);
       await until(b.status.value$, (s) => s.status === 'kicked');
       // Every topic the room used fitted Easemob's limits: the broker dropped nothing.

@@ -9,7 +9,7 @@ import { hostRoom } from './hostRoom';
 import { joinRoom } from './joinRoom';
 import { guestWill } from './guestWill';
 import { hostWill } from './hostWill';
-import { connections, json, press, rawClient, until } from './roomTestKit';
+import { broadcastUntil, connections, json, press, rawClient, until } from './roomTestKit';
 import type { GuestRoom, HostRoom } from './types';
 
 let broker: EmbeddedBroker;
@@ -351,7 +351,7 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
     await until(h.players.value$, (ps) => ps.length === 1);
     const seatedAt = scheduler.now();
     advance(150);
-    await expect.poll(() => pings.filter((t) => t > seatedAt && t <= seatedAt + 150).length).toBe(3); // the join pings
+    await expect.poll(() => pings.filter((t) => t > seatedAt && t <= seatedAt + 150).length).toBeGreaterThanOrEqual(3); // the join pings (and maybe the first periodic one)
     advance(1100); // no input yet: the first periodic ping (random phase) goes as soon as it is due
     // Input every 20 ms (never a 45 ms gap) for 3 s: the periodic pings wait (at most 10 s)...
     const inputFrom = scheduler.now();
@@ -372,13 +372,13 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
     const h = host();
     const a = guest('alice');
     await playing(a.room);
+    // Broadcasts are QoS 0: one can be lost and the next heals it (broadcastUntil says why it happens on Aedes).
     await h.broadcast({ score: 1 });
-    await h.broadcast({ score: 2 });
-    await until(a.room.hostState.value$, (s) => (s as { score?: number } | undefined)?.score === 2);
+    await broadcastUntil(h, a.room, { score: 2 } as unknown, (s) => (s as { score?: number } | undefined)?.score === 2);
     const late = guest('late');
     await until(late.room.hostState.value$, (s) => (s as { score?: number } | undefined)?.score === 2);
-    await h.broadcast(new Uint8Array([0, 7, 255]));
-    const bin = await until(a.room.hostState.value$, (s) => s instanceof Uint8Array);
+    await broadcastUntil(h, a.room, new Uint8Array([0, 7, 255]) as unknown, (s) => s instanceof Uint8Array);
+    const bin = a.room.hostState.value;
     expect([...(bin as Uint8Array)]).toEqual([0, 7, 255]);
     await expect(h.broadcast(undefined)).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
     const cyclic: Record<string, unknown> = {};

@@ -6,7 +6,7 @@ import { decodeFrame } from '../input/decodeFrame';
 import { guestWill } from './guestWill';
 import { hostRoom } from './hostRoom';
 import { joinRoom } from './joinRoom';
-import { connections, press, until } from './roomTestKit';
+import { broadcastUntil, connections, press, until } from './roomTestKit';
 import type { GuestRoom, HostRoom } from './types';
 
 let broker: EmbeddedBroker;
@@ -142,8 +142,7 @@ describe('joinRoom', () => {
     const { h, g } = await setup({ browserEvents: false, name: ' Ada\u0007 ' });
     await until(g.status.value$, (s) => s.status === 'playing');
     expect(h.players.value[0]?.name).toBe('Ada');
-    await h.broadcast({ level: 3 });
-    await until(g.hostState.value$, (s) => (s as { level?: number } | undefined)?.level === 3);
+    await broadcastUntil(h, g, { level: 3 }, (s) => (s as { level?: number } | undefined)?.level === 3);
     expect(g.hostTrust.value).toBe('verified');
     expect(g.stats.value).toEqual({ forged: 0, badControl: 0 });
     let completed = 0;

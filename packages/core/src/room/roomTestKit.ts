@@ -56,3 +56,21 @@ export async function rawClient(url: string, options: mqtt.IClientOptions = {}):
 }
 
 export const json = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+
+/**
+ * Broadcasts `state` until `guest` shows it. Broadcasts are QoS 0 and may be lost (the next one
+ * heals it); Aedes loses one for real when it races another message to the same client (it drops
+ * a message whose broker counter is below one it already delivered, and a retained publish is
+ * stored before it is forwarded).
+ */
+export async function broadcastUntil<S>(
+  host: { broadcast(state: S): Promise<boolean> },
+  guest: { hostState: { value: S | undefined } },
+  state: S,
+  seen: (s: S | undefined) => boolean,
+): Promise<void> {
+  const { expect } = await import('vitest');
+  await expect
+    .poll(async () => seen(guest.hostState.value) || (await host.broadcast(state), seen(guest.hostState.value)), { timeout: 10_000 })
+    .toBe(true);
+}
