@@ -218,7 +218,7 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
   });
 
   it('drops duplicate and out-of-order frames across the sequence wrap-around (hand-made guest)', async () => {
-    const h = host();
+    const h = host({ silenceMs: 600_000 }); // a loaded machine must not interrupt the hand-made guest between frames
     // A guest speaking the documented wire protocol with a plain MQTT.js client.
     const raw = await rawClient(broker.url, { clientId: 'hand' });
     raws.push(raw);
