@@ -71,6 +71,9 @@ export const BROKER_PROFILES: Readonly<Record<BrokerProfileName, BrokerProfile>>
     maxPayloadBytes: MIB,
     protocolVersions: [4],
     maxQos: 1,
+    // QoS 1 subscriptions need JetStream: while it elects a leader after a node died, SUBACK says 0x80.
+    subscribeRetryMs: [500, 1000, 2000, 4000, 4000],
+    cleanSubscriptionsAtQos0: true,
     source:
       'NATS 2.9 MQTT docs and README-MQTT.md: MQTT 3.1.1 only, QoS 0/1, no "." or " " in topics (2.9 closes the link); "*" and ">" in a filter act as NATS wildcards (tested here on nats-server 2.9.10); max_payload 1 MB by default',
   }),

@@ -18,6 +18,9 @@ interface Entry {
   /** SUBSCRIBE sent on the current sink. */
   subscribed: boolean;
   grace?: Subscription;
+  /** Refusals in a row (reset by a grant); see `refusalRetryMs`. */
+  refusals: number;
+  retry?: Subscription;
 }
 
 /** Routing results remembered per topic; bounded so a flood of distinct topics cannot grow memory. */
@@ -44,9 +47,15 @@ export class SubscriptionRegistry {
   private sink: SubscribeSink | undefined;
   private closed = false;
 
+  /**
+   * @param refusalRetryMs Delays before sending a refused SUBSCRIBE again, one per retry; empty: a refusal
+   *   is final at once. Brokers whose refusals can be temporary (NATS refuses QoS 1 subscriptions while
+   *   JetStream elects a leader after a node died) get a few seconds of retries from their profile.
+   */
   constructor(
     private readonly scheduler: SchedulerLike,
     private readonly graceMs: number,
+    private readonly refusalRetryMs: readonly number[] = [],
   ) {}
 
   /** Filters currently held (for tests and diagnostics). */
@@ -63,7 +72,7 @@ export class SubscriptionRegistry {
       }
       let entry = this.entries.get(filter);
       if (!entry) {
-        entry = { filter, qos, subject: new Subject<Message>(), refs: 0, subscribed: false };
+        entry = { filter, qos, subject: new Subject<Message>(), refs: 0, subscribed: false, refusals: 0 };
         this.entries.set(filter, entry);
         this.routes.clear();
       }
@@ -92,7 +101,11 @@ export class SubscriptionRegistry {
   /** A new link (subscribe everything on it) or none (the link dropped). */
   setSink(sink: SubscribeSink | undefined): void {
     this.sink = sink;
-    for (const e of this.entries.values()) e.subscribed = false;
+    for (const e of this.entries.values()) {
+      e.subscribed = false;
+      e.retry?.unsubscribe();
+      e.retry = undefined;
+    }
     if (sink) this.send(sink, [...this.entries.values()]);
   }
 
@@ -115,6 +128,7 @@ export class SubscriptionRegistry {
     this.sink = undefined;
     for (const e of this.entries.values()) {
       e.grace?.unsubscribe();
+      e.retry?.unsubscribe();
       e.subject.complete();
     }
     this.entries.clear();
@@ -122,6 +136,7 @@ export class SubscriptionRegistry {
   }
 
   private remove(e: Entry): void {
+    e.retry?.unsubscribe();
     this.entries.delete(e.filter);
     this.routes.clear();
   }
@@ -135,10 +150,23 @@ export class SubscriptionRegistry {
         if (!codes || this.sink !== sink) return; // a dropped link resubscribes on the next CONNACK
         list.forEach((e, i) => {
           const code = codes[i];
-          if (code !== undefined && code >= 0x80 && this.entries.get(e.filter) === e) {
-            this.remove(e);
-            e.subject.error(new CoplayError('SUBSCRIBE_FAILED', `broker refused the subscription to ${e.filter}`, { details: { reasonCode: code } }));
+          if (this.entries.get(e.filter) !== e) return;
+          if (code === undefined || code < 0x80) {
+            e.refusals = 0;
+            return;
           }
+          const delay = this.refusalRetryMs[e.refusals++];
+          if (delay !== undefined) {
+            // Maybe temporary (the profile says so): ask again later on the same link; a new link asks anyway.
+            e.subscribed = false;
+            e.retry = this.scheduler.schedule(() => {
+              e.retry = undefined;
+              if (this.sink === sink && !e.subscribed && this.entries.get(e.filter) === e) this.send(sink, [e]);
+            }, delay);
+            return;
+          }
+          this.remove(e);
+          e.subject.error(new CoplayError('SUBSCRIBE_FAILED', `broker refused the subscription to ${e.filter}`, { details: { reasonCode: code } }));
         });
       },
     );

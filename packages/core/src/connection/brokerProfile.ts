@@ -46,6 +46,18 @@ export interface BrokerProfile {
   readonly clientIdPattern?: RegExp;
   /** Where the limits come from (documentation, source, or the tests in this repository). */
   readonly source: string;
+  /**
+   * A refused SUBSCRIBE may be temporary on this broker: send it again after each of these delays (ms)
+   * before `topic()` errors with `SUBSCRIBE_FAILED`. NATS refuses QoS 1 subscriptions while JetStream
+   * elects a new leader after a node died (5–8 s measured). Default: none, a refusal is final.
+   */
+  readonly subscribeRetryMs?: readonly number[];
+  /**
+   * With a clean session, subscribe at QoS 0 whatever `topic()` asks: on NATS a QoS 1 subscription is a
+   * JetStream consumer, held up to 4 s and refused for 5–17 s after a cluster node dies (measured), while
+   * QoS 0 is granted at once. A clean session keeps nothing across links, so QoS 1 adds nothing over TCP.
+   */
+  readonly cleanSubscriptionsAtQos0?: boolean;
 }
 
 /** A built-in profile's name, a complete custom profile, or overrides on a built-in one (`extends`). */
@@ -116,11 +128,15 @@ function checkProfile(p: BrokerProfile): void {
   for (const key of ['retain', 'retainWildcardDelivery', 'wills', 'wildcards', 'dollarTopics'] as const) {
     if (typeof p[key] !== 'boolean') throw bad(`${key} must be a boolean`);
   }
+  if (p.cleanSubscriptionsAtQos0 !== undefined && typeof p.cleanSubscriptionsAtQos0 !== 'boolean') throw bad('cleanSubscriptionsAtQos0 must be a boolean');
   for (const key of ['topicLevel', 'clientIdPattern'] as const) {
     if (p[key] !== undefined && !(p[key] instanceof RegExp)) throw bad(`${key} must be a RegExp`);
   }
   if (typeof p.topicCharacters !== 'string') throw bad('topicCharacters must be a string');
   if (typeof p.source !== 'string') throw bad('source must be a string');
+  if (p.subscribeRetryMs !== undefined && (!Array.isArray(p.subscribeRetryMs) || p.subscribeRetryMs.some((d) => typeof d !== 'number' || !(d >= 0)))) {
+    throw bad('subscribeRetryMs must be a list of non-negative delays in ms');
+  }
 }
 
 function stripUndefined<T extends object>(obj: T): Partial<T> {

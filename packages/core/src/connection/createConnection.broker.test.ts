@@ -83,4 +83,15 @@ describe('createConnection({ broker }): what the broker would drop is refused be
     expect(s.error).toMatchObject({ code: 'INVALID_CLIENT_ID', details: { broker: 'easemob', limit: 64, actual: 67 } });
     expect(broker.count('connect', { clientId: `${'d'.repeat(60)}@abc123` })).toBe(0);
   });
+
+  it('a profile with cleanSubscriptionsAtQos0 subscribes at QoS 0 with a clean session, at the asked QoS without', async () => {
+    const broker_ = { extends: 'aedes', name: 'nats-like', cleanSubscriptionsAtQos0: true } as const;
+    const clean = open({ clientId: 'q0-clean', broker: broker_ });
+    clean.topic('q0/a', { qos: 1 }).subscribe();
+    const kept = open({ clientId: 'q0-kept', broker: broker_, clean: false });
+    kept.topic('q0/b', { qos: 1 }).subscribe();
+    expect((await broker.waitFor({ type: 'subscribe', clientId: 'q0-clean' })).subscriptions).toEqual([{ topic: 'q0/a', qos: 0 }]);
+    expect((await broker.waitFor({ type: 'subscribe', clientId: 'q0-kept' })).subscriptions).toEqual([{ topic: 'q0/b', qos: 1 }]);
+    expect(BROKER_PROFILES.nats.cleanSubscriptionsAtQos0).toBe(true);
+  });
 });

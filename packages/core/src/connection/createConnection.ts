@@ -41,7 +41,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   const errors$ = new Subject<CoplayError>();
   const queue = new SendQueue(o.queue, scheduler);
   const inFlight = new InFlight();
-  const registry = new SubscriptionRegistry(scheduler, o.unsubscribeGraceMs);
+  const registry = new SubscriptionRegistry(scheduler, o.unsubscribeGraceMs, o.profile.subscribeRetryMs ?? []);
 
   let clientId = o.clientId ?? randomClientId();
   /** Becomes 4 after the broker refused MQTT 5 with `protocolFallback` on. */
@@ -237,7 +237,10 @@ export function createConnection(options: ConnectionOptions): Connection {
     const qos = topicOptions?.qos ?? 0;
     const refused = brokerViolation(o.profile, { filter }) ?? brokerViolation(o.profile, { qos });
     if (refused) throw refused;
-    return registry.topic(filter, qos);
+    // A clean session keeps nothing across links, so QoS 1 delivery adds nothing over TCP there; on brokers
+    // where a QoS 1 subscription is costly (NATS: a JetStream consumer, refused for seconds after a node dies)
+    // the profile asks for QoS 0.
+    return registry.topic(filter, o.clean && o.profile.cleanSubscriptionsAtQos0 ? 0 : qos);
   }
 
   function publish(topicName: string, payload: string | Uint8Array, publishOptions?: PublishOptions | null): Promise<boolean> {
