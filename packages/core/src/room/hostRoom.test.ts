@@ -374,7 +374,7 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
     await playing(a.room);
     // Broadcasts are QoS 0: one can be lost and the next heals it (broadcastUntil says why it happens on Aedes).
     await h.broadcast({ score: 1 });
-    await broadcastUntil(h, a.room, { score: 2 } as unknown, (s) => (s as { score?: number } | undefined)?.score === 2);
+    await broadcastUntil(h, a.room, { score: 2 }, (s) => (s as { score?: number } | undefined)?.score === 2);
     const late = guest('late');
     await until(late.room.hostState.value$, (s) => (s as { score?: number } | undefined)?.score === 2);
     await broadcastUntil(h, a.room, new Uint8Array([0, 7, 255]) as unknown, (s) => s instanceof Uint8Array);
