@@ -153,24 +153,32 @@ type Hmac = ReturnType<typeof hmac.create>;
  */
 export class Mac {
   private readonly base: Hmac;
+  // One scratch state and output buffer, reused: a frame's tag is checked with no allocation.
+  private scratch: Hmac | undefined;
+  private readonly out = new Uint8Array(32);
 
   constructor(key: Uint8Array, label: string, room: string, gid: string) {
     this.base = hmac.create(sha256, key).update(context(label, room, gid));
   }
 
-  /** The first `length` bytes of HMAC(key, context ‖ parts). */
+  /** The first `length` bytes of HMAC(key, context ‖ parts), in a new array. */
   tag(length: number, ...parts: Uint8Array[]): Uint8Array {
-    const h = this.base.clone();
-    for (const p of parts) h.update(p);
-    return h.digest().subarray(0, length);
+    return this.compute(parts).slice(0, length);
   }
 
   /** Constant-time check of `tag` (its length decides the truncation). */
   check(tag: Uint8Array, ...parts: Uint8Array[]): boolean {
-    const expected = this.tag(tag.length, ...parts);
+    const expected = this.compute(parts);
     let diff = 0;
     for (let i = 0; i < tag.length; i++) diff |= tag[i]! ^ expected[i]!;
-    return diff === 0 && tag.length > 0;
+    return diff === 0 && tag.length > 0 && tag.length <= expected.length;
+  }
+
+  private compute(parts: Uint8Array[]): Uint8Array {
+    const h = (this.scratch = this.base._cloneInto(this.scratch));
+    for (const p of parts) h.update(p);
+    h.digestInto(this.out);
+    return this.out;
   }
 }
 
