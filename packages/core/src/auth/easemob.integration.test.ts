@@ -109,6 +109,8 @@ describe('Easemob credentials → MQTT, end to end', () => {
     // Tokens lapse vendor-side while the link is up; then the broker drops every client.
     authority!.expireUserTokens();
     await broker!.stop();
+    // Both must have seen the drop first, or the polls below could pass on the old links.
+    await expect.poll(() => [hostConn, guestConn].every((c) => c.state.value.status !== 'connected')).toBe(true);
     await broker!.restart();
 
     await expect.poll(() => hostConn.state.value.status).toBe('connected');
