@@ -86,17 +86,28 @@ async function runOnce(
   const guestStates: Array<{ at: number; status: string }> = [];
   let sendFrame: () => void;
   let closeRoom = async () => {};
+  let statsOf = () => '';
   if (variant.room) {
-    // Alternating buttons: every frame changes host.input(2), so its Live value marks each arrival.
     const hostSide = hostRoom(host, { room: `fo${run}` });
     const guestSide = joinRoom(guest, { invite: await hostSide.invite, browserEvents: false });
-    hostSide.input(2).value$.subscribe(() => (lastFrameAt = now()));
+    // Every frame that reaches the host counts in stats.frames (the Live value replays, so skip the first).
+    let frames = 0;
+    hostSide.stats.value$.subscribe((st) => {
+      if (st.frames > frames) lastFrameAt = now();
+      frames = st.frames;
+    });
+    const joinedBy = now() + 30_000;
+    while (guestSide.status.value.status !== 'playing') {
+      if (now() > joinedBy) throw new Error(`guest not playing: ${JSON.stringify(guestSide.status.value)}`);
+      await sleep(10);
+    }
     guestSide.status.value$.subscribe((st) => guestStates.push({ at: now(), status: `guest ${st.status}${'error' in st ? `(${st.error.code}: ${st.error.message})` : ''}` }));
     hostSide.status.value$.subscribe((st) => guestStates.push({ at: now(), status: `host ${st.status}${'error' in st ? `(${st.error.code}: ${st.error.message})` : ''}` }));
     let n = 0;
     sendFrame = () => {
       if (guestSide.status.value.status === 'playing') guestSide.send({ buttons: (++n % 2) + 1, axes: [0, 0, 0, 0], triggers: [0, 0] });
     };
+    statsOf = () => JSON.stringify(hostSide.stats.value);
     closeRoom = async () => {
       await Promise.all([guestSide.close(), hostSide.close()]);
     };
@@ -113,6 +124,8 @@ async function runOnce(
       await sleep(20);
     }
     const ledByVictim = await leaders();
+    const statsBefore = statsOf();
+    const statsTimer = process.env.BENCH_STATS ? setInterval(() => console.log(`    +${Math.round(now() - t0)}ms host stats ${statsOf()}`), 1000) : undefined;
     const states: Array<{ at: number; status: string; reason?: string }> = [];
     const sub = host.state.value$.subscribe((s) => states.push({ at: now(), status: s.status, reason: 'reason' in s ? s.reason.code : undefined }));
     const t0 = now();
@@ -122,6 +135,8 @@ async function runOnce(
     while (lastFrameAt < killedAt && now() < limit) await sleep(5);
     if (lastFrameAt < killedAt) lastFrameAt = Infinity; // not back within 60 s
     sub.unsubscribe();
+    clearInterval(statsTimer);
+    if (process.env.BENCH_STATS) console.log(`    before: ${statsBefore}\n    after:  ${statsOf()}`);
     if (process.env.BENCH_VERBOSE) {
       const guestAfter = guestStates.filter((g) => g.at >= t0).map((g) => `+${Math.round(g.at - t0)}ms ${g.status}`);
       console.log(

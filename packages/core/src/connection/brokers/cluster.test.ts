@@ -1,5 +1,7 @@
-import { requireTool, startAedesCluster, startNatsCluster } from '@coplay/testkit';
+import { requireTool, startAedesCluster, startNatsCluster, waitForGuestStatus } from '@coplay/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hostRoom } from '../../room/hostRoom';
+import { joinRoom } from '../../room/joinRoom';
 import { createConnection } from '../createConnection';
 import { waitForState } from '../testing';
 import type { BrokerOption } from '../brokerProfile';
@@ -43,6 +45,35 @@ async function failover(urls: readonly string[], kill: () => Promise<void>, brok
   }
 }
 
+/** The same through a room: the host's input(2) changes again after the failover. */
+async function roomFailover(urls: readonly string[], kill: () => Promise<void>, broker: BrokerOption): Promise<void> {
+  const hostConn = createConnection({ url: [...urls], clientId: device('rhost'), broker });
+  const guestConn = createConnection({ url: [urls[1]!, ...urls.filter((_, i) => i !== 1)], clientId: device('rguest'), broker });
+  conns.push(hostConn, guestConn);
+  await waitForState(hostConn, 'connected');
+  await waitForState(guestConn, 'connected');
+  const host = hostRoom(hostConn, { room: device('room') });
+  const guest = joinRoom(guestConn, { invite: await host.invite, browserEvents: false });
+  let changes = 0;
+  host.input(2).value$.subscribe(() => changes++);
+  await waitForGuestStatus(guest, 'playing', 30_000);
+  let n = 0;
+  // Alternating buttons: every frame that arrives changes the host's view of player 2.
+  const sender = setInterval(() => guest.send({ buttons: (++n % 2) + 1, axes: [0, 0, 0, 0], triggers: [0, 0] }), 1000 / 60);
+  try {
+    await expect.poll(() => changes, { timeout: 20_000 }).toBeGreaterThan(3);
+    await kill();
+    await waitForState(hostConn, 'reconnecting', 20_000);
+    const before = changes;
+    await expect.poll(() => changes, { timeout: 90_000, interval: 100 }).toBeGreaterThan(before + 3);
+    expect(host.status.value.status).toBe('open');
+    expect(guest.status.value.status).toBe('playing');
+  } finally {
+    clearInterval(sender);
+    await Promise.all([guest.close(), host.close()]);
+  }
+}
+
 describe.skipIf(!requireTool('nats-server').available)('3-node NATS cluster with MQTT (stream_replicas 3)', () => {
   it('input flows across nodes, and again after node 1 dies and the host fails over', async () => {
     const cluster = await startNatsCluster({ nodes: 3 });
@@ -53,6 +84,16 @@ describe.skipIf(!requireTool('nats-server').available)('3-node NATS cluster with
       await cluster.close();
     }
   }, 120_000);
+
+  it('a room: the guest on node 2 plays on after node 1 (the host\'s) dies', async () => {
+    const cluster = await startNatsCluster({ nodes: 3 });
+    try {
+      await roomFailover(cluster.urls, () => cluster.nodes[0]!.kill(), 'nats');
+    } finally {
+      await Promise.all(conns.splice(0).map((c) => c.close()));
+      await cluster.close();
+    }
+  }, 150_000);
 });
 
 describe.skipIf(!requireTool('redis-server').available)('2 Aedes nodes sharing state through Redis', () => {
@@ -65,4 +106,14 @@ describe.skipIf(!requireTool('redis-server').available)('2 Aedes nodes sharing s
       await cluster.close();
     }
   }, 120_000);
+
+  it('a room: the guest on node 2 plays on after node 1 (the host\'s) dies', async () => {
+    const cluster = await startAedesCluster({ nodes: 2 });
+    try {
+      await roomFailover(cluster.urls, () => cluster.nodes[0]!.kill(), 'aedes');
+    } finally {
+      await Promise.all(conns.splice(0).map((c) => c.close()));
+      await cluster.close();
+    }
+  }, 150_000);
 });
