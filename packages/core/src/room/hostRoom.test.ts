@@ -219,6 +219,7 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
 
   it('drops duplicate and out-of-order frames across the sequence wrap-around (hand-made guest)', async () => {
     const h = host({ silenceMs: 600_000 }); // a loaded machine must not interrupt the hand-made guest between frames
+    await broker.waitFor({ type: 'subscribe', clientId: 'host' }); // listening before the hand-made guest speaks
     // A guest speaking the documented wire protocol with a plain MQTT.js client.
     const raw = await rawClient(broker.url, { clientId: 'hand' });
     raws.push(raw);
@@ -253,6 +254,7 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
 
   it('a silent guest goes neutral and interrupted after silenceMs, then is freed after releaseMs', async () => {
     const h = host({ silenceMs: 100, releaseMs: 300 });
+    await broker.waitFor({ type: 'subscribe', clientId: 'host' }); // listening before the hand-made guest speaks
     const raw = await rawClient(broker.url, { clientId: 'quiet' });
     raws.push(raw);
     await raw.subscribeAsync('cp/r1/d/quiet', { qos: 1 });
@@ -339,6 +341,7 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
       scheduler.flush();
     };
     const h = host({ pingIntervalMs: 1000, silenceMs: 600_000, scheduler });
+    await broker.waitFor({ type: 'subscribe', clientId: 'host' }); // listening before the hand-made guest speaks
     const raw = await rawClient(broker.url, { clientId: 'pinged' });
     raws.push(raw);
     const pings: number[] = []; // the host clock when it sent each ping

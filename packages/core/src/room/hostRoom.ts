@@ -280,6 +280,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
 
   const free = (record: PlayerRecord) => {
     if (record.status === 'left') return;
+    record.rtt.reset(); // a freed slot shows no RTT
     record.input?.dispose(); // zeroes the slot: a freed slot never holds a button
     record.input = undefined;
     record.status = 'left';
@@ -324,6 +325,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
         },
         status: (s) => {
           record.status = s;
+          if (s === 'interrupted') record.rtt.reset(); // its old figure says nothing about the link it comes back on
           emitPlayers();
         },
         throttled: (flag) => {

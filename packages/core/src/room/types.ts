@@ -220,7 +220,7 @@ export interface GuestRoomOptions {
 
 /** Options of {@link GuestRoom.attach}. */
 export interface AttachOptions {
-  /** Samples per second. Default 60. */
+  /** Most frames per second the attachment sends (changes go out when the source emits them, up to this rate). Default 60. */
   hz?: number;
 }
 
