@@ -30,11 +30,15 @@ export async function roomRoundTrip(open: OpenConnection, ids: RoomIds): Promise
     const guest = joinRoom<{ round: number }>(guestConn, { invite: await host.invite, browserEvents: false });
     await waitForGuestStatus(guest, 'playing', 30_000);
     expect(guest.hostTrust.value).toBe('verified');
-    guest.send({ buttons: 0b101, axes: [0.5, 0, 0, -1], triggers: [0, 1] });
-    await expect.poll(() => host.input(2).value.buttons, { timeout: 10_000 }).toBe(0b101);
+    // Frames are QoS 0 too; the guest's keyframes repeat the state, and so do we until it is seen.
+    await expect
+      .poll(() => (guest.send({ buttons: 0b101, axes: [0.5, 0, 0, -1], triggers: [0, 1] }), host.input(2).value.buttons), { timeout: 20_000, interval: 100 })
+      .toBe(0b101);
     expect(host.input(2).value.axes[0]).toBeCloseTo(0.5, 2);
-    await host.broadcast({ round: 7 });
-    await expect.poll(() => guest.hostState.value, { timeout: 10_000 }).toEqual({ round: 7 });
+    // Broadcasts are QoS 0 (the latest state wins) and may be lost: send until one is seen.
+    await expect
+      .poll(async () => (await host.broadcast({ round: 7 }), guest.hostState.value), { timeout: 20_000, interval: 100 })
+      .toEqual({ round: 7 });
     const player = host.players.value.find((p) => p.slot === 2);
     expect(player?.clientId).toBe(guestConn.clientId);
     await guest.close();
