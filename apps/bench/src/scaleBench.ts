@@ -88,9 +88,9 @@ async function hostRole(url: string, mode: Mode, rooms: number, tag: string): Pr
         const { profile } = await session.post('Profiler.stop');
         writeFileSync(join(profileDir!, `host-${mode}-${rooms}.cpuprofile`), JSON.stringify(profile));
       }
-      process.send!({ type: 'done', recv, cpuUs: d.user + d.system } satisfies Done);
       await Promise.all(closers.map((c) => c().catch(() => {})));
-      process.exit(0);
+      // Exit only once the (large) result has gone through the IPC channel.
+      process.send!({ type: 'done', recv, cpuUs: d.user + d.system } satisfies Done, () => process.exit(0));
     }
   };
   process.on('message', (m: { type: string }) => void onMessage(m));
@@ -149,9 +149,8 @@ async function guestRole(url: string, mode: Mode, invites: string[], tag: string
     await new Promise((res) => setTimeout(res, 1));
   }
   await sleep(300);
-  process.send!({ type: 'sent', sent });
   await Promise.all(closers.map((c) => c().catch(() => {})));
-  process.exit(0);
+  process.send!({ type: 'sent', sent }, () => process.exit(0));
 }
 
 // ---------- parent ----------
@@ -184,8 +183,10 @@ export interface ScaleStep {
 export async function scaleStep(url: string, mode: Mode, rooms: number, seconds: number, profileDir?: string): Promise<ScaleStep> {
   const tag = `s${Math.random().toString(36).slice(2, 7)}`;
   const host = child('--scale-host', [url, mode, String(rooms), tag], profileDir ? { COPLAY_BENCH_PROFILE_DIR: profileDir } : {});
+  const hostExit = new Promise((r) => host.once('exit', r));
   const ready = await nextMessage<HostReady>(host, 'ready');
   const guest = child('--scale-guest', [url, mode, JSON.stringify(ready.invites), tag, String(seconds)]);
+  const guestExit = new Promise((r) => guest.once('exit', r));
   await nextMessage(guest, 'ready');
   await sleep(500);
   host.send({ type: 'start' });
@@ -193,7 +194,7 @@ export async function scaleStep(url: string, mode: Mode, rooms: number, seconds:
   const { sent } = await nextMessage<{ sent: number[][] }>(guest, 'sent');
   host.send({ type: 'stop' });
   const done = await nextMessage<Done>(host, 'done');
-  await Promise.all([new Promise((r) => host.once('exit', r)), new Promise((r) => guest.once('exit', r))]);
+  await Promise.all([hostExit, guestExit]);
   const samples: number[] = [];
   let frames = 0;
   for (let r = 0; r < rooms; r++) {
