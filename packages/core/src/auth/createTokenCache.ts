@@ -10,6 +10,7 @@ export type TokenState =
   | { readonly status: 'valid'; readonly expiresAt?: number }
   | { readonly status: 'error'; readonly error: CoplayError };
 
+/** Just the `status` of a {@link TokenState}. */
 export type TokenStatus = TokenState['status'];
 
 /** What a cache's `fetch` resolves to. */

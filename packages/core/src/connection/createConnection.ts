@@ -22,7 +22,7 @@ function randomClientId(): string {
  * bounded, expiring, coalescing queue, and tracks every QoS 1/2 publish until its acknowledgement
  * (re-sent after a link drop, settled on `close()`).
  *
- * Parts: {@link validateOptions} (options), `SubscriptionRegistry` (subscriptions and routing),
+ * Parts: `validateOptions` (options), `SubscriptionRegistry` (subscriptions and routing),
  * `reconnectPolicy` (pure decisions), `InFlight` (sent, not yet confirmed), `SendQueue` (offline
  * queue) and `openLink` (MQTT.js). This function wires them together.
  *

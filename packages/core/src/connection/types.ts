@@ -171,6 +171,7 @@ export type ConnectionState =
   | { readonly status: 'kicked'; readonly error: CoplayError }
   | { readonly status: 'closed'; readonly error?: CoplayError };
 
+/** Just the `status` of a {@link ConnectionState}. */
 export type ConnectionStatus = ConnectionState['status'];
 
 /** A received message. */
