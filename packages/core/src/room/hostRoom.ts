@@ -4,6 +4,7 @@ import { CoplayError } from '../errors/CoplayError';
 import { ALL_BUTTONS, NEUTRAL, type ControllerState } from '../input/ControllerState';
 import { createLive, type LiveSource } from '../store/createLive';
 import { isUint8Array } from '../util/isUint8Array';
+import { positiveNumber } from '../util/positiveNumber';
 import { jsonBytes, parseGuestPresence, parseJsonObject, parseUp, type DownBody, type HostPresence, type UpMessage } from './controlMessages';
 import { hostWill } from './hostWill';
 import type { RoomInvite } from './invite';
@@ -12,6 +13,7 @@ import { ALL_PERMISSIONS, type Permissions } from './Permissions';
 import { PlayerInput, type FrameVerdict } from './PlayerInput';
 import { CONTROL_TAG_BYTES, concatBytes, createHostKeys, deriveLinkKeys, fromBase64Url, PUBLIC_KEY_BYTES, signBody, toBase64Url, type HostKeys, type LinkKeys } from './roomCrypto';
 import { refusalOf } from './refusalOf';
+import { roomPublisher } from './roomPublisher';
 import { checkRoomFits, ROOM_PROTOCOL_VERSION, roomTopics, topicLimitsOf } from './roomTopics';
 import { RttEstimator } from './RttEstimator';
 import { TokenBucket } from './TokenBucket';
@@ -98,13 +100,7 @@ function resolveOptions(options: HostRoomOptions) {
   if (!Number.isInteger(maxPlayers) || maxPlayers < 2 || maxPlayers > MAX_SLOTS) {
     throw new CoplayError('INVALID_OPTIONS', `maxPlayers must be an integer in 2..${MAX_SLOTS} (the host is player 1), got ${maxPlayers}`);
   }
-  const positive = (name: string, v: number, allowZero = false) => {
-    if (!(typeof v === 'number' && (allowZero ? v >= 0 : v > 0) && v < Number.POSITIVE_INFINITY)) {
-      throw new CoplayError('INVALID_OPTIONS', `${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number, got ${v}`);
-    }
-    return v;
-  };
-  const maxFramesPerSecond = positive('rateLimit.maxFramesPerSecond', options.rateLimit?.maxFramesPerSecond ?? 120);
+  const maxFramesPerSecond = positiveNumber('rateLimit.maxFramesPerSecond', options.rateLimit?.maxFramesPerSecond ?? 120);
   const permissions = { ...ALL_PERMISSIONS, ...(options.permissions ?? {}) };
   checkPermissions(permissions, 'options.permissions');
   return {
@@ -112,11 +108,11 @@ function resolveOptions(options: HostRoomOptions) {
     secure: options.secure !== false,
     admission,
     maxPlayers,
-    silenceMs: positive('silenceMs', options.silenceMs ?? 250),
-    releaseMs: positive('releaseMs', options.releaseMs ?? 5000, true),
-    pingIntervalMs: positive('pingIntervalMs', options.pingIntervalMs ?? 1000),
+    silenceMs: positiveNumber('silenceMs', options.silenceMs ?? 250),
+    releaseMs: positiveNumber('releaseMs', options.releaseMs ?? 5000, true),
+    pingIntervalMs: positiveNumber('pingIntervalMs', options.pingIntervalMs ?? 1000),
     maxFramesPerSecond,
-    burst: positive('rateLimit.burst', options.rateLimit?.burst ?? Math.max(8, Math.ceil(maxFramesPerSecond / 4))),
+    burst: positiveNumber('rateLimit.burst', options.rateLimit?.burst ?? Math.max(8, Math.ceil(maxFramesPerSecond / 4))),
     permissions: Object.freeze(permissions) as Permissions,
     setWill: options.setWill !== false,
     scheduler: options.scheduler ?? asyncScheduler,
@@ -244,21 +240,9 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     (cause) => fail(new CoplayError('INVALID_OPTIONS', 'could not make the room keys (WebCrypto)', { cause })),
   );
 
-  const publish = (topic: string, payload: string | Uint8Array, opts: PublishOptions): Promise<boolean> => {
-    let sent: Promise<boolean>;
-    try {
-      sent = connection.publish(topic, payload, opts);
-    } catch (e) {
-      sent = Promise.reject(e);
-    }
-    // A broker that refuses what the room must send ends the room; anything else (offline, closed)
-    // is healed by the guests' re-joins.
-    return sent.catch((e: unknown) => {
-      const refusal = refusalOf(e, topic);
-      if (refusal) fail(refusal);
-      return false;
-    });
-  };
+  // A broker that refuses what the room must send ends the room; anything else (offline, closed)
+  // is healed by the guests' re-joins.
+  const publish = roomPublisher(connection, (refusal) => fail(refusal));
 
   // One counter for the whole room: it only grows while the room lives, whatever the host forgets about a guest.
   let downN = 0;

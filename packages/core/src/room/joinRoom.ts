@@ -27,16 +27,11 @@ import {
 import { checkRoomFits, clientTopicId, randomLinkId, ROOM_PROTOCOL_VERSION, roomTopics, topicLimitsOf } from './roomTopics';
 import type { GuestRoom, GuestRoomOptions, GuestStats, GuestStatus, HostTrust } from './types';
 import { validateId } from './validateId';
+import { roomPublisher } from './roomPublisher';
+import { positiveNumber } from '../util/positiveNumber';
 
 /** Unanswered joins (with a verified host) before a guest gives up its client id as topic id for a link id. */
 const JOINS_BEFORE_LINK_ID = 3;
-
-function positive(name: string, v: number): number {
-  if (!(typeof v === 'number' && v > 0 && v < Number.POSITIVE_INFINITY)) {
-    throw new CoplayError('INVALID_OPTIONS', `${name} must be a positive finite number, got ${v}`);
-  }
-  return v;
-}
 
 /** Binary broadcasts start with 0x00 (no JSON text does); the rest is JSON. */
 function decodeBroadcast(bytes: Uint8Array): { ok: true; value: unknown } | { ok: false } {
@@ -110,10 +105,10 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
     throw new CoplayError('INVALID_OPTIONS', 'name must be a string');
   }
   const name = cleanName(options.name);
-  const keyframeMs = positive('keyframeMs', options.keyframeMs ?? 100);
-  const joinRetryMs = positive('joinRetryMs', options.joinRetryMs ?? 1000);
-  const joinTimeoutMs = positive('joinTimeoutMs', options.joinTimeoutMs ?? 30_000);
-  const hostTimeoutMs = positive('hostTimeoutMs', options.hostTimeoutMs ?? 5000);
+  const keyframeMs = positiveNumber('keyframeMs', options.keyframeMs ?? 100);
+  const joinRetryMs = positiveNumber('joinRetryMs', options.joinRetryMs ?? 1000);
+  const joinTimeoutMs = positiveNumber('joinTimeoutMs', options.joinTimeoutMs ?? 30_000);
+  const hostTimeoutMs = positiveNumber('hostTimeoutMs', options.hostTimeoutMs ?? 5000);
   const scheduler = options.scheduler ?? asyncScheduler;
   const topics = roomTopics(room);
   const setWill = options.setWill !== false;
@@ -186,19 +181,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
     }
   };
 
-  const rawPublish = (topic: string, payload: string | Uint8Array, opts: PublishOptions): Promise<boolean> => {
-    try {
-      return connection.publish(topic, payload, opts);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  };
-  const publish = (topic: string, payload: string | Uint8Array, opts: PublishOptions): Promise<boolean> =>
-    rawPublish(topic, payload, opts).catch((e: unknown) => {
-      const refusal = refusalOf(e, topic);
-      if (refusal) fail(refusal);
-      return false;
-    });
+  const publish = roomPublisher(connection, (refusal) => fail(refusal));
 
   const canSpeak = () => connected && (!secure || macs !== undefined);
   const sendUp = (body: Record<string, unknown>, opts: PublishOptions = {}) => {
@@ -264,7 +247,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
     if (isPlaying()) void transmit(state);
   };
 
-  const clearPresence = () => rawPublish(topics.presence(gid), '', { qos: 1, retain: true, whenOffline: 'drop' }).catch(() => false);
+  const clearPresence = () => connection.publish(topics.presence(gid), '', { qos: 1, retain: true, whenOffline: 'drop' }).catch(() => false);
 
   function end(final: GuestStatus) {
     if (ended) return;
@@ -366,7 +349,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   const moveTo = (next: string) => {
     if (next === gid) return;
     const old = gid;
-    void rawPublish(topics.presence(old), '', { qos: 1, retain: true, whenOffline: 'drop' }).catch(() => false);
+    void connection.publish(topics.presence(old), '', { qos: 1, retain: true, whenOffline: 'drop' }).catch(() => false);
     gid = next;
     if (macs) macs = new LinkMacs(macs.keys, room, gid);
     listenDown();
