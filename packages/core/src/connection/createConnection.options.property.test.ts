@@ -110,6 +110,37 @@ describe('createConnection with random options', () => {
     );
   });
 
+  it('publish() with any arguments returns a promise that settles with a boolean or a CoplayError — it never throws', async () => {
+    const conn = createConnection({ url: 'mqtt://127.0.0.1:1', autoConnect: false, queue: { maxMessages: 5 } });
+    const outcomes: Array<Promise<boolean>> = [];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string(), fc.constantFrom('a/b', 'a/+', '', '#'), fc.anything()),
+        fc.oneof(fc.string(), fc.uint8Array(), fc.anything()),
+        fc.oneof(
+          fc.constant(undefined),
+          fc.record({ qos: fc.oneof(fc.constantFrom(0, 1, 2), fc.anything()), whenOffline: fc.constantFrom('queue', 'drop', 'fail', 'x'), ttlMs: fc.oneof(fc.nat(), fc.double(), fc.anything()) }, { requiredKeys: [] }),
+          fc.anything(),
+        ),
+        async (topic, payload, options) => {
+          let p: Promise<boolean> | undefined;
+          expect(() => (p = conn.publish(topic as string, payload as string, options as never))).not.toThrow();
+          expect(p).toBeInstanceOf(Promise);
+          // Queued ones settle at close() below.
+          outcomes.push(
+            p!.then(
+              (v) => typeof v === 'boolean',
+              (e: unknown) => isCoplayError(e),
+            ),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+    await conn.close();
+    expect((await Promise.all(outcomes)).every(Boolean)).toBe(true);
+  });
+
   it('an accepted set of options never retries faster than the 50 ms floor and never announces a NaN delay', async () => {
     const url = `mqtt://127.0.0.1:${await freePort()}`;
     await fc.assert(
