@@ -32,8 +32,7 @@ try {
     const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], join(root, 'packages', pkg)));
     deps[packed.name] = `file:./${packed.filename}`;
   }
-  // @types/node: `@coplay/core/server`'s toNodeHandler is typed with node:http, and a server-side
-  // consumer has Node's types anyway.
+  // @types/node: a server-side consumer of `@coplay/core/server` has Node's types anyway.
   for (const peer of ['rxjs', 'react', 'vue', 'typescript', '@types/react', '@types/node']) deps[peer] = installed(peer);
   writeFileSync(
     join(work, 'package.json'),

@@ -4,14 +4,15 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTokenHandler, toNodeHandler } from '@coplay/core/server';
+import { getRequestListener } from '@hono/node-server';
+import { createTokenHandler } from '@coplay/core/server';
 
 const env = process.env;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const port = Number(env.PORT ?? 8080);
 const appId = env.EASEMOB_APP_ID ?? 'coplaydev';
 
-const tokens = toNodeHandler(
+const tokens = getRequestListener(
   createTokenHandler({
     apiUrl: env.EASEMOB_API_URL ?? `http://127.0.0.1:18832/app/${appId}`,
     appId,

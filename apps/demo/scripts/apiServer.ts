@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { closeServer, listen } from './listen';
 import type { PublicDemoConfig } from './demoConfig';
 
-/** A plain Node request handler (what `toNodeHandler(createTokenHandler(...))` gives). */
+/** A plain Node request handler (what `getRequestListener(createTokenHandler(...))` gives). */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface ApiServerOptions {

@@ -1,4 +1,5 @@
-import { createTokenHandler, toNodeHandler, type TokenRequestBody } from '@coplay/core/server';
+import { getRequestListener } from '@hono/node-server';
+import { createTokenHandler, type TokenRequestBody } from '@coplay/core/server';
 import type { NodeHandler } from './apiServer';
 import type { EasemobSettings } from './demoConfig';
 
@@ -27,5 +28,6 @@ export function createDemoTokenRoute(settings: EasemobSettings): NodeHandler {
     tokenTtlSeconds: 3600,
     onError: (e) => console.warn('[coplay demo] token request failed:', e instanceof Error ? e.message : e),
   });
-  return toNodeHandler(handler, { maxBodyBytes: 4096 });
+  // The handler refuses bodies over its own limit (4 KiB) while reading them.
+  return getRequestListener(handler);
 }

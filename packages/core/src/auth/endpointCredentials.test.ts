@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { freePort, startTokenAuthority, type TokenAuthority } from '@coplay/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTokenHandler } from '../server/createTokenHandler';
-import { toNodeHandler } from '../server/toNodeHandler';
+import { getRequestListener } from '@hono/node-server';
 import { endpointCredentials } from './endpointCredentials';
 
 const APP = { appId: 'testapp', appClientId: 'client-1', appClientSecret: 'endpoint-secret-abcdef' };
@@ -16,7 +16,7 @@ let hits = 0;
 
 beforeAll(async () => {
   authority = await startTokenAuthority(APP);
-  const tokens = toNodeHandler(
+  const tokens = getRequestListener(
     createTokenHandler({
       apiUrl: authority.apiUrl,
       ...APP,
@@ -30,7 +30,7 @@ beforeAll(async () => {
       req.resume();
       return answer(res);
     }
-    return tokens(req, res);
+    void tokens(req, res);
   });
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/api/coplay-token`;

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { endpointCredentials } from '../auth/endpointCredentials';
 import { Button } from '../input/ControllerState';
 import { createTokenHandler } from '../server/createTokenHandler';
-import { toNodeHandler } from '../server/toNodeHandler';
+import { getRequestListener } from '@hono/node-server';
 import { hostRoom } from './hostRoom';
 import { joinRoom } from './joinRoom';
 import { connections, press, until } from './roomTestKit';
@@ -37,7 +37,8 @@ describe.skipIf(!mosquitto.available)('room topics follow the client id of the l
       authorize: (request) => ({ username: request.headers.get('x-user')! }),
       rateLimit: false,
     });
-    server = createServer(toNodeHandler(handler));
+    const listener = getRequestListener(handler);
+    server = createServer((req, res) => void listener(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     tokenUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
   });

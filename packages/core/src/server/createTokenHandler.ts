@@ -79,7 +79,7 @@ export interface TokenHandlerOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-/** A web-standard request handler (Deno, Bun, edge runtimes, or Node through `toNodeHandler`). */
+/** A web-standard request handler (Deno, Bun, edge runtimes, or Node through `@hono/node-server`'s `getRequestListener`). */
 export type TokenHandler = (request: Request) => Promise<Response>;
 
 /** Why a request is answered with an error response; an Error so stack traces point at the refusal. */
@@ -157,7 +157,8 @@ function parseBody(text: string): TokenRequestBody {
  * @example
  * // Node
  * import { createServer } from 'node:http';
- * import { createTokenHandler, toNodeHandler } from '@coplay/core/server';
+ * import { getRequestListener } from '@hono/node-server';
+ * import { createTokenHandler } from '@coplay/core/server';
  * const handler = createTokenHandler({
  *   apiUrl: 'https://api.cn1.mqtt.chat/app/abc123', appId: 'abc123',
  *   appClientId: process.env.EASEMOB_CLIENT_ID!, appClientSecret: process.env.EASEMOB_CLIENT_SECRET!,
@@ -166,7 +167,8 @@ function parseBody(text: string): TokenRequestBody {
  *     return user ? { username: user.id } : false;
  *   },
  * });
- * createServer(toNodeHandler(handler)).listen(8787);
+ * const listener = getRequestListener(handler);
+ * createServer((req, res) => void listener(req, res)).listen(8787);
  */
 export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   if (typeof options.authorize !== 'function') {

@@ -8,5 +8,3 @@ export type {
   TokenResponseBody,
 } from './createTokenHandler';
 export type { RateLimitOptions } from './createRateLimiter';
-export { toNodeHandler } from './toNodeHandler';
-export type { NodeHandlerOptions } from './toNodeHandler';
