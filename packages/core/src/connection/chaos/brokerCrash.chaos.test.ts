@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { requireTool, startBroker, startMosquitto } from '@coplay/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Button, NEUTRAL, type ControllerState } from '../../input/ControllerState';
@@ -13,6 +16,8 @@ import type { Connection } from '../types';
 
 interface Crashable {
   url: string;
+  /** Connections keep their sessions (`clean: false`; the broker persists them to disk). */
+  persistent?: boolean;
   crash(): Promise<void>;
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -36,6 +41,24 @@ const brokers: Array<[string, () => Promise<Crashable>, boolean]> = [
     },
     mosquitto.available,
   ],
+  [
+    'mosquitto with persistence, clean: false sessions',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'coplay-crash-'));
+      const b = await startMosquitto({ extraConfig: `persistence true\npersistence_location ${dir}/\nautosave_interval 1\nautosave_on_changes true` });
+      return {
+        url: b.url,
+        persistent: true,
+        crash: () => b.kill(),
+        restart: () => b.restart(),
+        close: async () => {
+          await b.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+    mosquitto.available,
+  ],
 ];
 
 const press = (b: number): ControllerState => ({ ...NEUTRAL, buttons: 1 << b });
@@ -56,7 +79,7 @@ describe.each(brokers)('broker crash during play (%s)', (_name, start, available
   it.skipIf(!available)('host input goes neutral, a guest kicked during the outage ends up out, play resumes with the current state, nothing stale is replayed', async () => {
     broker = await start();
     const open = (clientId: string) => {
-      const c = createConnection({ url: broker!.url, clientId });
+      const c = createConnection({ url: broker!.url, clientId, clean: !broker!.persistent });
       conns.push(c);
       return c;
     };
@@ -90,6 +113,8 @@ describe.each(brokers)('broker crash during play (%s)', (_name, start, available
     // With clean sessions the kick itself can be lost (g2 not subscribed again yet); then g2's re-join is
     // refused. Either way host and guest agree that g2 is out.
     await expect.poll(() => ['kicked', 'rejected'].includes(g2.status.value.status), { timeout: 20_000 }).toBe(true);
+    // With kept sessions the broker holds the kick for g2 while it is away: it is not lost.
+    if (broker.persistent) expect(g2.status.value.status).toBe('kicked');
     expect(host.players.value.find((p) => p.clientId === 'chaos-g2')?.status).toBe('left');
     // After the crash the host saw neutral and then the current state — never the stale A again.
     const after = seen.slice(crashedAt);
