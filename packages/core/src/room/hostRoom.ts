@@ -88,6 +88,15 @@ function checkPermissions(p: Partial<Permissions>, where: string): void {
   }
 }
 
+function checkOutgoing(outgoing: Connection | undefined): Connection | undefined {
+  if (outgoing === undefined) return undefined;
+  const c: Partial<Connection> | null = outgoing;
+  if (!c || typeof c.publish !== 'function' || typeof c.setWill !== 'function' || !c.state) {
+    throw new CoplayError('INVALID_OPTIONS', 'outgoing must be a Connection (createConnection)');
+  }
+  return outgoing;
+}
+
 function resolveOptions(options: HostRoomOptions) {
   if (!options || typeof options !== 'object') throw new CoplayError('INVALID_OPTIONS', 'hostRoom needs an options object');
   const room = validateId(options.room, 'room');
@@ -115,6 +124,7 @@ function resolveOptions(options: HostRoomOptions) {
     burst: positiveNumber('rateLimit.burst', options.rateLimit?.burst ?? Math.max(8, Math.ceil(maxFramesPerSecond / 4))),
     permissions: Object.freeze(permissions) as Permissions,
     setWill: options.setWill !== false,
+    outgoing: checkOutgoing(options.outgoing),
     scheduler: options.scheduler ?? asyncScheduler,
   };
 }
@@ -178,7 +188,11 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
   const inputPrefix = `${topics.root}/i/`;
   const presencePrefix = `${topics.root}/p/`;
   const upPrefix = `${topics.root}/u/`;
-  if (o.setWill) connection.setWill(hostWill(o.room));
+  // Everything the host sends goes out on `out`: the input connection, or a second one so that the
+  // socket carrying guests' input never sends (PROTOCOL.md, "Latency").
+  const out = o.outgoing ?? connection;
+  if (out !== connection) checkRoomFits(o.room, topicLimitsOf(out));
+  if (o.setWill) out.setWill(hostWill(o.room));
 
   const slots = new Map<number, LiveSource<ControllerState>>();
   for (let s = 1; s <= o.maxPlayers; s++) slots.set(s, createLive<ControllerState>(NEUTRAL));
@@ -242,7 +256,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
 
   // A broker that refuses what the room must send ends the room; anything else (offline, closed)
   // is healed by the guests' re-joins.
-  const publish = roomPublisher(connection, (refusal) => fail(refusal));
+  const publish = roomPublisher(out, (refusal) => fail(refusal));
 
   // One counter for the whole room: it only grows while the room lives, whatever the host forgets about a guest.
   let downN = 0;
@@ -623,17 +637,31 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     const payload = keys ? concatBytes(await signBody(keys.signPrivate, 'h', o.room, body), body) : body;
     if (!closed) await publish(topics.host, payload, { qos: 1, retain: true, whenOffline: 'drop' });
   };
+  // Presence goes out when both links are up (the same one, without `outgoing`): after the input
+  // connection re-subscribed on its CONNACK, so guests' joins find us listening. Guests re-join when
+  // they see it, which also re-syncs them after a host outage.
+  let inUp = false;
+  let outUp = false;
+  const onLinks = () => {
+    const up = inUp && outUp;
+    if (up && !connected) queueMicrotask(() => void publishPresence());
+    connected = up;
+  };
   subscriptions.push(
     connection.state.value$.subscribe((s) => {
-      const up = s.status === 'connected';
-      if (up && !connected) {
-        // After the connection re-subscribed on this CONNACK, so guests' joins find us listening.
-        // Guests re-join when they see it, which also re-syncs them after a host outage.
-        queueMicrotask(() => void publishPresence());
-      }
-      connected = up;
+      inUp = s.status === 'connected';
+      if (out === connection) outUp = inUp;
+      onLinks();
     }),
   );
+  if (out !== connection) {
+    subscriptions.push(
+      out.state.value$.subscribe((s) => {
+        outUp = s.status === 'connected';
+        onLinks();
+      }),
+    );
+  }
 
   // Pings (PROTOCOL.md, "Latency"). Each one the host sends puts its socket's TCP into delayed-ACK
   // mode, and a broker running Nagle then holds the next input frames until that ACK (~40 ms). So:
@@ -707,7 +735,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     closed = true;
     statsFlush?.unsubscribe();
     for (const s of subscriptions) s.unsubscribe();
-    if (o.setWill && final.status === 'closed') connection.setWill(undefined);
+    if (o.setWill && final.status === 'closed') out.setWill(undefined);
     stats.set(Object.freeze({ ...counters }));
     for (const live of slots.values()) {
       if (live.live.value !== NEUTRAL) live.set(NEUTRAL);
@@ -781,7 +809,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
       }
       if (closed) return Promise.reject(new CoplayError('ROOM_CLOSED', `room ${o.room} is closed`));
       const opts: PublishOptions = { qos: 0, retain: true, coalesceKey: topics.state };
-      if (!secure) return connection.publish(topics.state, inner, opts);
+      if (!secure) return out.publish(topics.state, inner, opts);
       // Signed, numbered (guests keep only newer ones), and signed one after another so the
       // broker's retained copy is the latest.
       const body = concatBytes(u32(++broadcastN), inner);
@@ -792,7 +820,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
       signing = signed.catch(() => undefined);
       return signed.then((payload) => {
         if (closed) throw new CoplayError('ROOM_CLOSED', `room ${o.room} is closed`);
-        return connection.publish(topics.state, payload, opts);
+        return out.publish(topics.state, payload, opts);
       });
     },
     stats: {

@@ -165,4 +165,24 @@ describe('joinRoom', () => {
     await conn.close();
     expect(g.status.value).toEqual({ status: 'closed' });
   });
+
+  it('a host with an outgoing connection sends everything on it; its input connection never publishes', async () => {
+    const input = conns.open({ clientId: 'in-host' });
+    const outgoing = conns.open({ clientId: 'out-host' });
+    const h = hostRoom<{ n: number }>(input, { room: 'r2', outgoing, pingIntervalMs: 50 });
+    rooms.push(h);
+    const g = joinRoom<{ n: number }>(conns.open({ clientId: 'g3' }), { invite: await h.invite, browserEvents: false });
+    rooms.push(g);
+    await until(g.status.value$, (s) => s.status === 'playing');
+    g.send(press(1 << Button.A));
+    await until(h.input(2).value$, (s) => s.buttons === 1 << Button.A);
+    await broadcastUntil(h, g, { n: 1 }, (s) => s?.n === 1);
+    await until(h.players.value$, (ps) => ps[0]?.rttMs !== undefined); // pings and pongs flowed
+    await h.close();
+    await until(g.status.value$, (s) => s.status === 'closed');
+    const published = (clientId: string) => broker.events.filter((e) => e.type === 'publish' && e.clientId === clientId).map((e) => e.topic!);
+    expect(published('in-host')).toEqual([]);
+    expect(new Set(published('out-host'))).toEqual(new Set(['cp/r2/h', 'cp/r2/d/g3', 'cp/r2/s']));
+    expect(() => hostRoom(input, { room: 'r3', outgoing: {} as never })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+  });
 });

@@ -1,4 +1,5 @@
 import type { Observable, SchedulerLike } from 'rxjs';
+import type { Connection } from '../connection/types';
 import type { CoplayError } from '../errors/CoplayError';
 import type { ControllerState } from '../input/ControllerState';
 import type { Live } from '../store/Live';
@@ -109,6 +110,13 @@ export interface HostRoomOptions {
   permissions?: Permissions;
   /** Set the connection's last will to {@link hostWill} (effective from its next CONNECT). Default true. */
   setWill?: boolean;
+  /**
+   * A second connection (same broker, its own client id) for everything the host sends: presence,
+   * control, pings and broadcasts (and the host's will). The main connection then only receives,
+   * so on a broker without TCP_NODELAY (Debian's mosquitto default, hosted brokers) the host's own
+   * sends cannot hold guests' input frames behind a delayed ACK (~40 ms). The room does not close it.
+   */
+  outgoing?: Connection;
   /** Scheduler for timers and the clock. Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
 }
