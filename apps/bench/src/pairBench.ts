@@ -90,3 +90,26 @@ export async function throughputRun(subject: PairSubject, url: string, count: nu
     await pair.close();
   }
 }
+
+/**
+ * Publisher side only: `count` QoS 0 messages to a topic nobody subscribes to, 200 per macrotask,
+ * until the client has written the last one to its socket (the broker still parses every frame).
+ * Isolates what the WebSocket framing changes from the subscriber's receive path.
+ */
+export async function publishRun(subject: PairSubject, url: string, count: number, bytes = 32): Promise<number> {
+  const topic = `bench/pub/${subject.key}/${Math.random().toString(16).slice(2, 8)}`;
+  const pair = await subject.open(url, `${topic}/sub`, () => {});
+  try {
+    await sleep(IDLE_MS);
+    const t0 = performance.now();
+    let last: Promise<void> = Promise.resolve();
+    for (let i = 0; i < count; i += 200) {
+      for (let j = i; j < Math.min(count, i + 200); j++) last = pair.sendTo(`${topic}/void`, payloadFor(j, bytes));
+      await new Promise((r) => setImmediate(r));
+    }
+    await last;
+    return (count / (performance.now() - t0)) * 1000;
+  } finally {
+    await pair.close();
+  }
+}

@@ -36,6 +36,7 @@ export function roomSubject(key: string, label: string, hostOptions: Record<stri
           const i = new DataView(p.buffer, p.byteOffset, p.byteLength).getUint32(0);
           guest.send({ ...NEUTRAL, buttons: i === 0xffff_ffff ? PROBE_BUTTONS : (i % 131_000) + 1 });
         },
+        sendTo: () => Promise.reject(new Error('bench: a room has no free-topic publish')),
         async close() {
           sub.unsubscribe();
           await guest.close();

@@ -5,6 +5,8 @@ import { connected } from './until';
 /** A publisher → subscriber pair on one topic, opened and subscribed. */
 export interface OpenPair {
   send(payload: Uint8Array): void;
+  /** Publishes to `topic` (nobody subscribes there); resolves once the client has written it to the socket. */
+  sendTo(topic: string, payload: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ function raw(key: string, label: string, noDelay: boolean, extra: IClientOptions
       await sub.subscribeAsync(topic, { qos: 0 });
       return {
         send: (p) => pub.publish(topic, p as Buffer, { qos: 0 }),
+        sendTo: (t, p) => new Promise<void>((resolve) => pub.publish(t, p as Buffer, { qos: 0 }, () => resolve())),
         close: async () => {
           await Promise.all([pub.endAsync(), sub.endAsync()]);
         },
@@ -58,6 +61,7 @@ function coplay(key: string, label: string, options: Record<string, unknown> = {
       const subscription = sub.topic(topic).subscribe((m) => onMessage(m.payload));
       return {
         send: (p) => void pub.publish(topic, p, { qos: 0 }).catch(() => {}),
+        sendTo: (t, p) => pub.publish(t, p, { qos: 0 }).then(() => undefined, () => undefined),
         close: async () => {
           subscription.unsubscribe();
           await Promise.all([pub.close(), sub.close()]);
