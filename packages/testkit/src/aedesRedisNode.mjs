@@ -18,8 +18,9 @@ const [port, redisPort, id, heartbeatMs] = process.argv.slice(2);
 const redis = { host: '127.0.0.1', port: Number(redisPort) };
 const broker = await Aedes.createBroker({
   id,
-  mq: mqemitterRedis(redis),
-  persistence: new Persistence(redis),
+  // Each gets its own options object: mqemitter-redis writes into the one it is given.
+  mq: mqemitterRedis({ ...redis }),
+  persistence: new Persistence({ ...redis }),
   // A crashed peer's wills are published once its heartbeat is 3 intervals old (checked every 4).
   heartbeatInterval: Number(heartbeatMs),
 });

@@ -1,4 +1,5 @@
 import { requireTool, startAedesCluster, startNatsCluster, waitForGuestStatus } from '@coplay/testkit';
+import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hostRoom } from '../../room/hostRoom';
 import { joinRoom } from '../../room/joinRoom';
@@ -45,6 +46,21 @@ async function failover(urls: readonly string[], kill: () => Promise<void>, brok
   }
 }
 
+/** Whether a fresh subscriber on `url` is handed a retained message on `topic` (within 1 s). */
+async function retainedOn(url: string, topic: string): Promise<boolean> {
+  const probe = await mqtt.connectAsync(url, { clientId: device('probe'), reconnectPeriod: 0 });
+  try {
+    const got = new Promise<boolean>((resolve) => {
+      probe.on('message', (_t, _p, packet) => packet.retain && resolve(true));
+      setTimeout(() => resolve(false), 1000);
+    });
+    await probe.subscribeAsync(topic, { qos: 0 });
+    return await got;
+  } finally {
+    await probe.endAsync(true);
+  }
+}
+
 /** The same through a room: the host's input(2) changes again after the failover. */
 async function roomFailover(urls: readonly string[], kill: () => Promise<void>, broker: BrokerOption): Promise<void> {
   const hostConn = createConnection({ url: [...urls], clientId: device('rhost'), broker });
@@ -52,8 +68,14 @@ async function roomFailover(urls: readonly string[], kill: () => Promise<void>, 
   conns.push(hostConn, guestConn);
   await waitForState(hostConn, 'connected');
   await waitForState(guestConn, 'connected');
-  const host = hostRoom(hostConn, { room: device('room') });
-  const guest = joinRoom(guestConn, { invite: await host.invite, browserEvents: false });
+  const room = device('room');
+  const host = hostRoom(hostConn, { room });
+  const invite = await host.invite;
+  // NATS copies a retained message to the other nodes asynchronously: a guest on node 2 that subscribes
+  // before its copy arrives misses the host's presence for good (a rooms issue, see NOTES). Join once node 2
+  // hands the retained presence to a fresh subscriber.
+  await expect.poll(() => retainedOn(urls[1]!, `cp/${room}/h`), { timeout: 30_000, interval: 200 }).toBe(true);
+  const guest = joinRoom(guestConn, { invite, browserEvents: false });
   let changes = 0;
   host.input(2).value$.subscribe(() => changes++);
   await waitForGuestStatus(guest, 'playing', 30_000);
