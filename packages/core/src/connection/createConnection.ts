@@ -201,9 +201,9 @@ export function createConnection(options: ConnectionOptions): Connection {
       return;
     }
     // QoS 1/2 always go back, in their original place; QoS 0 follows its offline policy.
-    const policy = m.qos > 0 ? 'queue' : (m.whenOffline ?? 'queue');
-    if (policy === 'queue') queue.requeue(m);
-    else if (policy === 'drop') m.resolve(false);
+    const offline = m.qos > 0 ? 'queue' : (m.whenOffline ?? 'queue');
+    if (offline === 'queue') queue.requeue(m);
+    else if (offline === 'drop') m.resolve(false);
     else m.reject(new CoplayError('OFFLINE', `link lost before the message to ${m.topic} was written`));
   }
 
