@@ -1,5 +1,5 @@
 // React-specific test helpers shared by this package's tests (not exported from index.ts). The
-// framework-neutral ones (broker fixture, subscribeSeen, ...) live in @coplay/testkit.
+// framework-neutral ones (broker fixture, parity table, ...) live in @coplay/testkit.
 import { screen } from '@testing-library/react';
 import { Fragment, StrictMode, type ComponentType, type ReactNode } from 'react';
 import { CoplayProvider, type CoplayProviderProps } from './CoplayProvider';

@@ -1,5 +1,5 @@
 import { createConnection, jsonCodec, textCodec } from '@coplay/core';
-import { refuseSubscribe, subscribeSeen, unsubscribeSeen } from '@coplay/testkit';
+import { refuseSubscribe } from '@coplay/testkit';
 import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { cleanup, render, waitFor } from '@testing-library/react';
 import { Component, type ReactNode } from 'react';
@@ -19,7 +19,7 @@ describe.each(modes)('useTopic in %s', (_mode, Mode) => {
     const conn = await fx.connect('topic');
     const view = render(inProvider(Mode, { connection: conn }, <Score />));
     expect(text('score')).toBe('none');
-    await subscribeSeen(fx.broker, conn.clientId, 'game/score');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['game/score'] });
     await fx.publisher.publish('game/score', '{"p1":3}');
     await waitFor(() => expect(text('score')).toBe('p1=3'));
     await fx.publisher.publish('game/score', '{"p1":4}');
@@ -28,7 +28,7 @@ describe.each(modes)('useTopic in %s', (_mode, Mode) => {
     expect(fx.broker.count('unsubscribe', { clientId: conn.clientId })).toBe(0);
 
     view.unmount();
-    await unsubscribeSeen(fx.broker, conn.clientId, 'game/score');
+    await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: ['game/score'] });
     expect(fx.broker.count('subscribe', { clientId: conn.clientId })).toBe(1);
     expect(fx.broker.count('unsubscribe', { clientId: conn.clientId })).toBe(1);
   });
@@ -45,7 +45,7 @@ describe.each(modes)('useTopic in %s', (_mode, Mode) => {
         </>,
       ),
     );
-    await subscribeSeen(fx.broker, conn.clientId, 'game/score');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['game/score'] });
     await fx.publisher.publish('game/score', '{"p1":9}');
     await waitFor(() => expect([text('a'), text('b')]).toEqual(['p1=9', 'p1=9']));
     expect(fx.broker.count('subscribe', { clientId: conn.clientId })).toBe(1);
@@ -54,7 +54,7 @@ describe.each(modes)('useTopic in %s', (_mode, Mode) => {
   it('skips a message the codec cannot read and keeps the last good value', async () => {
     const conn = await fx.connect('topic3');
     render(inProvider(Mode, { connection: conn }, <Score />));
-    await subscribeSeen(fx.broker, conn.clientId, 'game/score');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['game/score'] });
     await fx.publisher.publish('game/score', '{"p1":1}');
     await waitFor(() => expect(text('score')).toBe('p1=1'));
     await fx.publisher.publish('game/score', '{broken');
@@ -66,14 +66,14 @@ describe.each(modes)('useTopic in %s', (_mode, Mode) => {
     const conn = await fx.connect('topic4');
     const ui = (filter: string) => (inProvider(Mode, { connection: conn }, <Score filter={filter} />));
     const view = render(ui('room/a/score'));
-    await subscribeSeen(fx.broker, conn.clientId, 'room/a/score');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['room/a/score'] });
     await fx.publisher.publish('room/a/score', '{"p1":1}');
     await waitFor(() => expect(text('score')).toBe('p1=1'));
 
     view.rerender(ui('room/b/score'));
     expect(text('score')).toBe('none');
-    await subscribeSeen(fx.broker, conn.clientId, 'room/b/score');
-    await unsubscribeSeen(fx.broker, conn.clientId, 'room/a/score');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['room/b/score'] });
+    await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: ['room/a/score'] });
     await fx.publisher.publish('room/a/score', '{"p1":5}');
     await fx.publisher.publish('room/b/score', '{"p1":2}');
     await waitFor(() => expect(text('score')).toBe('p1=2'));
@@ -89,7 +89,7 @@ describe.each(modes)('useTopic in %s', (_mode, Mode) => {
       return <p data-testid="chat">{last ?? 'none'}</p>;
     }
     const view = render(inProvider(Mode, { options }, <Chat />));
-    await subscribeSeen(fx.broker, id, 'room/chat');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: id, filters: ['room/chat'] });
     await fx.publisher.publish('room/chat', 'hello');
     await waitFor(() => expect(text('chat')).toBe('hello'));
     expect(fx.broker.count('connect', { clientId: id })).toBe(1);
@@ -110,7 +110,7 @@ describe.each(modes)('useTopic in %s', (_mode, Mode) => {
     }
     const ui = (factor: number) => (inProvider(Mode, { connection: conn }, <Scaled factor={factor} />));
     const view = render(ui(2));
-    await subscribeSeen(fx.broker, conn.clientId, 'scaled');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['scaled'] });
     await fx.publisher.publish('scaled', '5');
     await waitFor(() => expect(text('scaled')).toBe('10'));
     view.rerender(ui(3));

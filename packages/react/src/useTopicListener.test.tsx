@@ -1,5 +1,5 @@
 import { createConnection, textCodec, type CoplayError, type Message } from '@coplay/core';
-import { subscribeSeen, unsubscribeSeen } from '@coplay/testkit';
+
 import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { cleanup, render, waitFor } from '@testing-library/react';
 import { useState } from 'react';
@@ -23,7 +23,7 @@ describe.each(modes)('useTopicListener in %s', (_mode, Mode) => {
       return <p data-testid="last">{last ?? 'none'}</p>;
     }
     const view = render(inProvider(Mode, { connection: conn }, <Listener />));
-    await subscribeSeen(fx.broker, conn.clientId, 'burst/t');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['burst/t'] });
     const sent = Array.from({ length: 1000 }, (_, i) => `m${i}`);
     await Promise.all(sent.map((m) => fx.publisher.publish('burst/t', m)));
     await waitFor(() => expect(received.length).toBe(1000), { timeout: 10_000 });
@@ -34,7 +34,7 @@ describe.each(modes)('useTopicListener in %s', (_mode, Mode) => {
     expect(renders).toBeLessThan(2000);
 
     view.unmount();
-    await unsubscribeSeen(fx.broker, conn.clientId, 'burst/t');
+    await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: ['burst/t'] });
     expect(fx.broker.count('unsubscribe', { clientId: conn.clientId })).toBe(1);
   });
 
@@ -54,7 +54,7 @@ describe.each(modes)('useTopicListener in %s', (_mode, Mode) => {
       return <p data-testid="tag">{tag}</p>;
     }
     render(inProvider(Mode, { connection: conn }, <Listener />));
-    await subscribeSeen(fx.broker, conn.clientId, 'chat/#');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['chat/#'] });
     await fx.publisher.publish('chat/x', 'one');
     await waitFor(() => expect(calls).toEqual(['a:chat/x:one']));
     setTag('b');

@@ -3,9 +3,7 @@ import type { Codec, Connection, ConnectionOptions, ConnectionState, ControllerS
 import { describe, expect, it, vi } from 'vitest';
 import { farewell } from './farewell';
 import { refuseSubscribe } from './refuseSubscribe';
-import { subscribeSeen } from './subscribeSeen';
 import type { BrokerFixture } from './useBrokerFixture';
-import { unsubscribeSeen } from './unsubscribeSeen';
 import { waitForGuestStatus } from './waitForGuestStatus';
 
 /**
@@ -113,7 +111,7 @@ export function adapterParity(core: typeof Core, fx: BrokerFixture, harness: Ada
         {},
       );
       expect(p.read()).toBeUndefined();
-      await subscribeSeen(fx.broker, conn.clientId, topic);
+      await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: [topic] });
       await pub.publish(topic, '{"p1":3}');
       await vi.waitFor(() => expect(p.read()).toBe(3));
       await pub.publish(topic, '{broken');
@@ -121,7 +119,7 @@ export function adapterParity(core: typeof Core, fx: BrokerFixture, harness: Ada
       await vi.waitFor(() => expect(p.read()).toBe(4));
       expect(fx.broker.count('subscribe', { clientId: conn.clientId })).toBe(1);
       await p.unmount();
-      await unsubscribeSeen(fx.broker, conn.clientId, topic);
+      await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: [topic] });
     });
 
     it('useTopic: a new qos subscribes anew (the value starts over); a new select keeps the subscription and value', async () => {
@@ -135,7 +133,7 @@ export function adapterParity(core: typeof Core, fx: BrokerFixture, harness: Ada
         (api, arg) => api.useTopic(arg(() => topic), arg((s) => ({ qos: s.qos, codec: textCodec, select: (t: string) => `${s.tag}${t}` }))),
         props,
       );
-      await subscribeSeen(fx.broker, conn.clientId, topic);
+      await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: [topic] });
       await pub.publish(topic, 'x');
       await vi.waitFor(() => expect(p.read()).toBe('a:x'));
       await p.update({ qos: 0, tag: 'b:' });
@@ -182,16 +180,16 @@ export function adapterParity(core: typeof Core, fx: BrokerFixture, harness: Ada
         (api, arg) => api.useTopicListener(arg((s) => s.filter), (t: string, m) => got.push(`${m.topic}=${t}`), arg(() => ({ codec: textCodec }))),
         { filter: a },
       );
-      await subscribeSeen(fx.broker, conn.clientId, a);
+      await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: [a] });
       await Promise.all(['1', '2', '3'].map((t) => pub.publish(a, t)));
       await vi.waitFor(() => expect(got).toEqual([`${a}=1`, `${a}=2`, `${a}=3`]));
       await p.update({ filter: b });
-      await subscribeSeen(fx.broker, conn.clientId, b);
-      await unsubscribeSeen(fx.broker, conn.clientId, a);
+      await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: [b] });
+      await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: [a] });
       await pub.publish(b, '4');
       await vi.waitFor(() => expect(got.at(-1)).toBe(`${b}=4`));
       await p.unmount();
-      await unsubscribeSeen(fx.broker, conn.clientId, b);
+      await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: [b] });
     });
 
     it('usePublish encodes and publishes', async () => {

@@ -1,5 +1,5 @@
-import type { Connection, ConnectionOptions, ConnectionState } from '@coplay/core';
-import { firstMatch } from './firstMatch';
+import type { Connection, ConnectionOptions } from '@coplay/core';
+import { filter, firstValueFrom, timeout } from 'rxjs';
 
 /**
  * A connection made by `createConnection` (from @coplay/core, passed in: core's own tests use this kit,
@@ -13,7 +13,7 @@ export async function connectedConnection(
 ): Promise<Connection> {
   const conn = createConnection(options);
   try {
-    await firstMatch<ConnectionState>(conn.state.value$, (s) => s.status === 'connected', timeoutMs, `connection ${conn.clientId} to ${String(options.url)}`);
+    await firstValueFrom(conn.state.value$.pipe(filter((s) => s.status === 'connected'), timeout(timeoutMs)));
   } catch (e) {
     await conn.close();
     throw e;

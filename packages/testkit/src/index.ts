@@ -48,11 +48,6 @@ export type {
 export { brokerConnectionOptions } from './brokerConnectionOptions';
 export { connectedConnection } from './connectedConnection';
 export { uniqueClientId } from './uniqueClientId';
-export { subscribeSeen } from './subscribeSeen';
-export { unsubscribeSeen } from './unsubscribeSeen';
-export { eventually } from './eventually';
 export { waitForGuestStatus } from './waitForGuestStatus';
 export { refuseSubscribe } from './refuseSubscribe';
-export { firstMatch } from './firstMatch';
 export { farewell } from './farewell';
-export type { Subscribable } from './firstMatch';

@@ -1,9 +1,8 @@
 import { createConnection, type Connection } from '@coplay/core';
-import { eventually } from '@coplay/testkit';
 import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { mount } from '@vue/test-utils';
 import { defineComponent, h } from 'vue';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CoplayPlugin } from './CoplayPlugin';
 import { provideCoplay } from './provideCoplay';
 import { useConnection } from './useConnection';
@@ -22,15 +21,15 @@ describe('CoplayPlugin', () => {
     const options = fx.options('plugin-owned', { reconnect: { initialDelayMs: 20, maxDelayMs: 50 } });
     const id = options.clientId!;
     const wrapper = mount(Status, { global: { plugins: [[CoplayPlugin, { options }]] } });
-    await eventually(() => expect(wrapper.text()).toBe('connected'));
+    await vi.waitFor(() => expect(wrapper.text()).toBe('connected'));
     await fx.connect('probe');
     expect(fx.broker.count('connect', { clientId: id })).toBe(1);
 
     // State changes render.
     await fx.broker.stop();
-    await eventually(() => expect(['reconnecting', 'connecting']).toContain(wrapper.text()));
+    await vi.waitFor(() => expect(['reconnecting', 'connecting']).toContain(wrapper.text()));
     await fx.broker.restart();
-    await eventually(() => expect(wrapper.text()).toBe('connected'));
+    await vi.waitFor(() => expect(wrapper.text()).toBe('connected'));
     fx.broker.reset(); // forget the outage's unclean disconnect
 
     wrapper.unmount();
@@ -88,7 +87,7 @@ describe('provideCoplay', () => {
       return () => h(Status);
     });
     const wrapper = mount(Root);
-    await eventually(() => expect(wrapper.text()).toBe('connected'));
+    await vi.waitFor(() => expect(wrapper.text()).toBe('connected'));
     expect(fx.broker.count('connect', { clientId: id })).toBe(1);
     wrapper.unmount();
     const bye = await fx.broker.waitFor({ type: 'disconnect', clientId: id }, 5000);

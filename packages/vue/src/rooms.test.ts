@@ -1,8 +1,8 @@
 import { createConnection, hostRoom, joinRoom, NEUTRAL } from '@coplay/core';
-import { eventually, waitForGuestStatus } from '@coplay/testkit';
+import { waitForGuestStatus } from '@coplay/testkit';
 import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { ref } from 'vue';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { inScope } from './testing';
 import { useGuestRoom } from './useGuestRoom';
 import { useHostRoom } from './useHostRoom';
@@ -30,12 +30,12 @@ describe('room composables (Vue)', () => {
     fx.defer(() => guest.close());
     await waitForGuestStatus(guest, 'playing');
     guest.send({ ...NEUTRAL, buttons: 0b11 });
-    await eventually(() => expect(result.input.value.buttons).toBe(0b11));
+    await vi.waitFor(() => expect(result.input.value.buttons).toBe(0b11));
     expect(result.players.value.map((p) => `${p.slot}:${p.name}:${p.status}`)).toEqual(['2:ana:playing']);
     slot.value = 3; // nobody there
-    await eventually(() => expect(result.input.value).toEqual(NEUTRAL));
+    await vi.waitFor(() => expect(result.input.value).toEqual(NEUTRAL));
     slot.value = 2;
-    await eventually(() => expect(result.input.value.buttons).toBe(0b11));
+    await vi.waitFor(() => expect(result.input.value.buttons).toBe(0b11));
 
     scope.stop();
     await waitForGuestStatus(guest, 'closed');
@@ -51,7 +51,7 @@ describe('room composables (Vue)', () => {
     await waitForGuestStatus(guest, 'playing');
 
     options.value = { room: `vue-b-${rooms}`, secure: false };
-    await eventually(() => expect(host.value?.room).toBe(`vue-b-${rooms}`));
+    await vi.waitFor(() => expect(host.value?.room).toBe(`vue-b-${rooms}`));
     await waitForGuestStatus(guest, 'closed');
     scope.stop();
     expect(host.value).toBeUndefined();
@@ -65,11 +65,11 @@ describe('room composables (Vue)', () => {
       const guest = useGuestRoom(() => ({ room, secure: false, name: 'bo', browserEvents: false }));
       return useLive(() => guest.value?.status, { status: 'joining' as const });
     });
-    await eventually(() => expect(status.value).toEqual({ status: 'playing', slot: 2 }), 10_000);
+    await vi.waitFor(() => expect(status.value).toEqual({ status: 'playing', slot: 2 }), { timeout: 10_000 });
     expect(host.players.value.map((p) => `${p.name}:${p.status}`)).toEqual(['bo:playing']);
 
     scope.stop();
-    await eventually(() => expect(host.players.value.map((p) => p.status)).toEqual(['left']));
+    await vi.waitFor(() => expect(host.players.value.map((p) => p.status)).toEqual(['left']));
     await host.close();
   });
 });

@@ -1,5 +1,5 @@
 // Vue-specific test helpers shared by this package's tests (not exported from index.ts). The
-// framework-neutral ones (broker fixture, subscribeSeen, eventually, ...) live in @coplay/testkit.
+// framework-neutral ones (broker fixture, parity table, ...) live in @coplay/testkit.
 import type { Connection } from '@coplay/core';
 import { createApp, effectScope } from 'vue';
 import { CoplayPlugin } from './CoplayPlugin';

@@ -1,5 +1,5 @@
 import { createConnection, jsonCodec, textCodec } from '@coplay/core';
-import { eventually, refuseSubscribe, subscribeSeen, unsubscribeSeen } from '@coplay/testkit';
+import { refuseSubscribe } from '@coplay/testkit';
 import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { mount } from '@vue/test-utils';
 import { defineComponent, h, isReadonly, nextTick, onErrorCaptured, ref, type ShallowRef } from 'vue';
@@ -26,16 +26,16 @@ describe('useTopic (Vue)', () => {
       { global: { plugins: [[CoplayPlugin, { connection: conn }]] } },
     );
     expect(wrapper.text()).toBe('nonenone');
-    await subscribeSeen(fx.broker, conn.clientId, 'game/score');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['game/score'] });
     await fx.publisher.publish('game/score', '{"p1":3}');
-    await eventually(() => expect(wrapper.text()).toBe('p1=3p1=3'));
+    await vi.waitFor(() => expect(wrapper.text()).toBe('p1=3p1=3'));
     await fx.publisher.publish('game/score', '{broken');
     await fx.publisher.publish('game/score', '{"p1":4}');
-    await eventually(() => expect(wrapper.text()).toBe('p1=4p1=4'));
+    await vi.waitFor(() => expect(wrapper.text()).toBe('p1=4p1=4'));
     expect(fx.broker.count('subscribe', { clientId: conn.clientId })).toBe(1);
 
     wrapper.unmount();
-    await unsubscribeSeen(fx.broker, conn.clientId, 'game/score');
+    await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: ['game/score'] });
     expect(fx.broker.count('unsubscribe', { clientId: conn.clientId })).toBe(1);
   });
 
@@ -49,12 +49,12 @@ describe('useTopic (Vue)', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('readonly'), expect.anything());
     warn.mockRestore();
 
-    await subscribeSeen(fx.broker, conn.clientId, 'room/chat');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['room/chat'] });
     await fx.publisher.publish('room/chat', 'hello');
-    await eventually(() => expect(chat.value).toBe('hello'));
+    await vi.waitFor(() => expect(chat.value).toBe('hello'));
 
     scope.stop();
-    await unsubscribeSeen(fx.broker, conn.clientId, 'room/chat');
+    await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: ['room/chat'] });
     await fx.publisher.publish('room/chat', 'after stop');
     await fx.publisher.publish('room/chat', 'after stop 2', { qos: 1 });
     expect(chat.value).toBe('hello');
@@ -68,36 +68,36 @@ describe('useTopic (Vue)', () => {
     const { result: score, scope } = inScope(conn, () =>
       useTopic(() => `room/${room.value}/score`, { codec: jsonCodec<number>() }),
     );
-    await subscribeSeen(fx.broker, conn.clientId, 'room/a/score');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['room/a/score'] });
     await fx.publisher.publish('room/a/score', '1');
-    await eventually(() => expect(score.value).toBe(1));
+    await vi.waitFor(() => expect(score.value).toBe(1));
 
     room.value = 'b';
     await nextTick();
     expect(score.value).toBeUndefined();
-    await subscribeSeen(fx.broker, conn.clientId, 'room/b/score');
-    await unsubscribeSeen(fx.broker, conn.clientId, 'room/a/score');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['room/b/score'] });
+    await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: ['room/a/score'] });
     await fx.publisher.publish('room/a/score', '5');
     await fx.publisher.publish('room/b/score', '2');
-    await eventually(() => expect(score.value).toBe(2));
+    await vi.waitFor(() => expect(score.value).toBe(2));
     expect(fx.broker.count('subscribe', { clientId: conn.clientId })).toBe(2);
     expect(fx.broker.count('unsubscribe', { clientId: conn.clientId })).toBe(1);
 
     scope.stop();
-    await unsubscribeSeen(fx.broker, conn.clientId, 'room/b/score');
+    await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: ['room/b/score'] });
   });
 
   it('follows a prop in a component', async () => {
     const conn = await fx.connect('prop');
     const wrapper = mount(Score, { props: { filter: 'x/1' }, global: { plugins: [[CoplayPlugin, { connection: conn }]] } });
-    await subscribeSeen(fx.broker, conn.clientId, 'x/1');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['x/1'] });
     await wrapper.setProps({ filter: 'x/2' });
-    await subscribeSeen(fx.broker, conn.clientId, 'x/2');
-    await unsubscribeSeen(fx.broker, conn.clientId, 'x/1');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['x/2'] });
+    await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: ['x/1'] });
     await fx.publisher.publish('x/2', '{"p1":8}');
-    await eventually(() => expect(wrapper.text()).toBe('p1=8'));
+    await vi.waitFor(() => expect(wrapper.text()).toBe('p1=8'));
     wrapper.unmount();
-    await unsubscribeSeen(fx.broker, conn.clientId, 'x/2');
+    await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: ['x/2'] });
   });
 
   it('hands a refused subscription to Vue error handling (onErrorCaptured)', async () => {
@@ -113,7 +113,7 @@ describe('useTopic (Vue)', () => {
         return () => h(Score, { filter: 'secret' });
       });
       mount(Parent, { global: { plugins: [[CoplayPlugin, { connection: conn }]] } });
-      await eventually(() => expect(captured).toEqual([expect.objectContaining({ code: 'SUBSCRIBE_FAILED' })]));
+      await vi.waitFor(() => expect(captured).toEqual([expect.objectContaining({ code: 'SUBSCRIBE_FAILED' })]));
     } finally {
       restore();
     }

@@ -1,8 +1,7 @@
 import { createConnection, jsonCodec, textCodec, type CoplayError } from '@coplay/core';
-import { eventually, subscribeSeen, unsubscribeSeen } from '@coplay/testkit';
 import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { ref } from 'vue';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { inScope } from './testing';
 import { usePublish } from './usePublish';
 import { useQueueStats } from './useQueueStats';
@@ -19,16 +18,16 @@ describe('useTopicListener (Vue)', () => {
       useTopicListener('burst/t', (text) => received.push(text), { codec: textCodec });
       return useTopic('burst/t', { codec: textCodec });
     });
-    await subscribeSeen(fx.broker, conn.clientId, 'burst/t');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['burst/t'] });
     const sent = Array.from({ length: 1000 }, (_, i) => `m${i}`);
     await Promise.all(sent.map((m) => fx.publisher.publish('burst/t', m)));
-    await eventually(() => expect(received.length).toBe(1000), 10_000);
+    await vi.waitFor(() => expect(received.length).toBe(1000), { timeout: 10_000 });
     expect(received).toEqual(sent);
     expect(last.value).toBe('m999');
     expect(fx.broker.count('subscribe', { clientId: conn.clientId })).toBe(1);
 
     scope.stop();
-    await unsubscribeSeen(fx.broker, conn.clientId, 'burst/t');
+    await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: ['burst/t'] });
   });
 
   it('follows a ref filter and reports undecodable messages', async () => {
@@ -42,19 +41,19 @@ describe('useTopicListener (Vue)', () => {
         onDrop: (e) => drops.push(e),
       }),
     );
-    await subscribeSeen(fx.broker, conn.clientId, 'room/a');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['room/a'] });
     await fx.publisher.publish('room/a', 'oops');
     await fx.publisher.publish('room/a', '1');
-    await eventually(() => expect(got).toEqual(['room/a=1']));
+    await vi.waitFor(() => expect(got).toEqual(['room/a=1']));
     room.value = 'b';
-    await subscribeSeen(fx.broker, conn.clientId, 'room/b');
-    await unsubscribeSeen(fx.broker, conn.clientId, 'room/a');
+    await fx.broker.waitFor({ type: 'subscribe', clientId: conn.clientId, filters: ['room/b'] });
+    await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: ['room/a'] });
     await fx.publisher.publish('room/a', '2');
     await fx.publisher.publish('room/b', '3');
-    await eventually(() => expect(got).toEqual(['room/a=1', 'room/b=3']));
+    await vi.waitFor(() => expect(got).toEqual(['room/a=1', 'room/b=3']));
     expect(drops.map((e) => e.code)).toEqual(['DECODE_FAILED']);
     scope.stop();
-    await unsubscribeSeen(fx.broker, conn.clientId, 'room/b');
+    await fx.broker.waitFor({ type: 'unsubscribe', clientId: conn.clientId, filters: ['room/b'] });
   });
 });
 

@@ -1,4 +1,4 @@
-import { faultProxy, freePort, startBroker, subscribeSeen, type EmbeddedBroker, type FaultProxy } from '@coplay/testkit';
+import { faultProxy, freePort, startBroker, type EmbeddedBroker, type FaultProxy } from '@coplay/testkit';
 import { VirtualTimeScheduler } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isCoplayError } from '../errors/CoplayError';
@@ -50,7 +50,7 @@ describe('issue 9 findings', () => {
     const received: string[] = [];
     const sub = open({ clientId: 'f1-sub' });
     sub.topic('f1/#', { qos: 1 }).subscribe((m) => received.push(text(m)));
-    await subscribeSeen(broker, 'f1-sub', 'f1/#');
+    await broker.waitFor({ type: 'subscribe', clientId: 'f1-sub', filters: ['f1/#'] });
     const pub = createConnection({ url: proxy.url, clientId: 'f1-pub', reconnect: { initialDelayMs: 50, maxDelayMs: 100, jitter: 0 } });
     conns.push(pub);
     await waitForState(pub, 'connected');
@@ -113,7 +113,7 @@ describe('issue 9 findings', () => {
     const conn = open({ clientId: 'f4c' });
     const got: string[] = [];
     expect(() => conn.topic('f4/#', null).subscribe((m) => got.push(text(m)))).not.toThrow();
-    await subscribeSeen(broker, 'f4c', 'f4/#');
+    await broker.waitFor({ type: 'subscribe', clientId: 'f4c', filters: ['f4/#'] });
     await expect(conn.publish('f4/t', 'y', null)).resolves.toBe(true);
     await expect.poll(() => got).toEqual(['y']);
   });

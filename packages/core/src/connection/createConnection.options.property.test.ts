@@ -1,4 +1,4 @@
-import { freePort, startBroker, subscribeSeen, type EmbeddedBroker } from '@coplay/testkit';
+import { freePort, startBroker, type EmbeddedBroker } from '@coplay/testkit';
 import fc from 'fast-check';
 import { VirtualTimeScheduler } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,7 +180,7 @@ describe('createConnection with random options', () => {
           conn.topic(`prop/${n}`, { qos: 1 }).subscribe((m) => got.push(new TextDecoder().decode(m.payload)));
           conn.connect();
           await waitForState(conn, 'connected', 3000);
-          await subscribeSeen(broker, clientId, `prop/${n}`);
+          await broker.waitFor({ type: 'subscribe', clientId: clientId, filters: [`prop/${n}`] });
           await expect(conn.publish(`prop/${n}`, 'ping', { qos: 1 })).resolves.toBe(true);
           await expect.poll(() => got).toEqual(['ping']);
         } finally {
