@@ -32,7 +32,7 @@ export type {
   WillMessage,
 } from './connection/types';
 
-// codec/ and store/ (issue 5)
+// Codecs and live values
 export type { Codec } from './codec/Codec';
 export { bytesCodec } from './codec/bytesCodec';
 export { textCodec } from './codec/textCodec';
@@ -64,7 +64,7 @@ export { staticCredentials } from './auth/staticCredentials';
 export { easemobClientId, MAX_CLIENT_ID_LENGTH } from './auth/easemobClientId';
 export type { HttpRetryOptions } from './auth/postJson';
 
-// Input (issue 4)
+// Input
 export { NEUTRAL, ALL_BUTTONS, Button, isPressed, isNeutral, statesEqual, normalizeState } from './input/ControllerState';
 export type { ControllerState, ButtonName } from './input/ControllerState';
 export { encodeFrame } from './input/encodeFrame';
@@ -83,7 +83,7 @@ export { gamepadInput } from './input/gamepadInput';
 export { mergeControllers } from './input/mergeControllers';
 export type { GamepadInput, GamepadInputOptions } from './input/gamepadInput';
 
-// Rooms (issue 4)
+// Rooms
 export { hostRoom } from './room/hostRoom';
 export { joinRoom } from './room/joinRoom';
 export { guestWill } from './room/guestWill';

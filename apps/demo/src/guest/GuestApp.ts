@@ -198,7 +198,7 @@ export const GuestApp = defineComponent({
       error.value = 'This link’s invite is damaged. Ask the host for the guest link again.';
     }
     const roomId = invite?.room ?? roomFromUrl();
-    const name = `guest-${Math.random().toString(36).slice(2, 6)}`;
+    const name = `guest-${crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36).slice(0, 4)}`;
     if (error.value) {
       // reported below
     } else if (!roomId) {

@@ -11,9 +11,10 @@ import { validateOptions, validateQos, validateWill } from './validateOptions';
 import { validatePublish } from './validatePublish';
 import { brokerViolation } from './brokerViolation';
 import { validateFilter } from './validateTopic';
+import { randomHex } from '../util/randomHex';
 
 function randomClientId(): string {
-  return `coplay_${Math.random().toString(16).slice(2, 10)}`;
+  return `coplay_${randomHex(4)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-// The attacker scenario of issue 11, shared by the Aedes (no ACL) and mosquitto (ACL) test files
+// The attacker scenario, shared by the Aedes (no ACL) and mosquitto (ACL) test files
 // (not part of the package API). The attacker holds its own valid broker account and the public
 // invite, reads whatever the broker lets it read, and speaks the wire protocol by hand.
 import type { MqttClient } from 'mqtt';

@@ -129,7 +129,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   let gid = topicId();
 
   // A new session byte on every (re)connect: the host drops frames still in flight from the old link.
-  let session = Math.floor(Math.random() * 256);
+  let session = crypto.getRandomValues(new Uint8Array(1))[0]!;
   /** Next frame's 32-bit sequence number; frames carry its low 16 bits. */
   let seq = 0;
   /** Counter of guest → host control messages (replay protection). */
