@@ -1,5 +1,5 @@
 import { startBroker, type EmbeddedBroker } from '@coplay/testkit';
-import { BehaviorSubject, VirtualAction, VirtualTimeScheduler } from 'rxjs';
+import { BehaviorSubject, Subject, VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Button, NEUTRAL, type ControllerState } from '../input/ControllerState';
 import { decodeFrame } from '../input/decodeFrame';
@@ -184,5 +184,24 @@ describe('joinRoom', () => {
     expect(published('in-host')).toEqual([]);
     expect(new Set(published('out-host'))).toEqual(new Set(['cp/r2/h', 'cp/r2/d/g3', 'cp/r2/s']));
     expect(() => hostRoom(input, { room: 'r3', outgoing: {} as never })).toThrowError(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+  });
+
+  it('an injected focus source (no DOM): NEUTRAL while not focused, the held state when back, released on release$', async () => {
+    const focused = new BehaviorSubject(true);
+    const release$ = new Subject<void>();
+    const focus = { get value() { return focused.value; }, value$: focused.asObservable(), release$ };
+    const { h, g } = await setup({ focus });
+    await until(g.status.value$, (s) => s.status === 'playing');
+    g.send(press(1 << Button.A));
+    await until(h.input(2).value$, (s) => s.buttons === 1 << Button.A);
+    focused.next(false);
+    await until(h.input(2).value$, (s) => s.buttons === 0);
+    g.send(press(1 << Button.B)); // held while away: not sent
+    focused.next(true);
+    await until(h.input(2).value$, (s) => s.buttons === 1 << Button.B);
+    release$.next();
+    await until(h.input(2).value$, (s) => s.buttons === 0);
+    await g.close();
+    expect(focused.observed || release$.observed).toBe(false); // closing the room stops listening
   });
 });

@@ -5,7 +5,9 @@ import { NEUTRAL, normalizeState, type ControllerState } from '../input/Controll
 import { encodeFrame } from '../input/encodeFrame';
 import { FRAME_TAG_BYTES } from '../input/frameFormat';
 import { sampleInput } from '../input/sampleInput';
+import { browserFocus } from '../store/browserFocus';
 import { createLive } from '../store/createLive';
+import type { FocusSource } from '../store/FocusSource';
 import { cleanName, jsonBytes, parseDown, parseHostPresence, parseJsonObject, type DownMessage } from './controlMessages';
 import { guestWill } from './guestWill';
 import { parseInvite, type RoomInvite } from './invite';
@@ -44,15 +46,11 @@ function decodeBroadcast(bytes: Uint8Array): { ok: true; value: unknown } | { ok
   }
 }
 
-type BrowserTargets = { window?: EventTarget; document?: EventTarget & { visibilityState?: string } };
-
-function browserTargets(option: GuestRoomOptions['browserEvents']): BrowserTargets {
-  if (option === false) return {};
-  if (option && typeof option === 'object') return option;
-  return {
-    ...(typeof window !== 'undefined' ? { window } : {}),
-    ...(typeof document !== 'undefined' ? { document } : {}),
-  };
+/** The focus source of a guest: `focus` if given, else the browser's (none with `false`). */
+function focusOf(options: GuestRoomOptions): FocusSource | undefined {
+  if (options.focus === false || options.browserEvents === false) return undefined;
+  if (options.focus) return options.focus;
+  return typeof options.browserEvents === 'object' ? browserFocus(options.browserEvents) : browserFocus();
 }
 
 function resolveInvite(options: GuestRoomOptions): { room: string; key: Uint8Array | undefined } {
@@ -138,8 +136,9 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   let current: ControllerState = NEUTRAL;
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let connected = false;
-  let hidden = false;
-  let blurred = false;
+  const focus = focusOf(options);
+  /** The player is at the controls (tab visible, window focused): otherwise frames carry NEUTRAL. */
+  let focused = focus?.value ?? true;
   let keyframeTimer: Subscription | undefined;
   let attachment: Subscription | undefined;
   let ended = false;
@@ -217,10 +216,10 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
     void sendJoin();
   };
 
-  /** Sends one frame with the full state (NEUTRAL while the tab is hidden or blurred). */
+  /** Sends one frame with the full state (NEUTRAL while the player is not at the controls). */
   const transmit = (state: ControllerState) => {
     const ext = seq >>> 0;
-    const frame = encodeFrame({ session, seq: ext & 0xffff, time: scheduler.now(), state: hidden || blurred ? NEUTRAL : state });
+    const frame = encodeFrame({ session, seq: ext & 0xffff, time: scheduler.now(), state: focused ? state : NEUTRAL });
     seq = ext + 1;
     lastSentAt = scheduler.now();
     const payload = macs ? concatBytes(frame, macs.frame.tag(FRAME_TAG_BYTES, seqBytes(ext), frame)) : frame;
@@ -258,7 +257,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
     attachment = undefined;
     downSub?.unsubscribe();
     for (const s of subscriptions) s.unsubscribe();
-    removeBrowserListeners();
+    focusSub?.unsubscribe();
     if (setWill) connection.setWill(undefined);
     status.complete();
     rtt.complete();
@@ -514,40 +513,19 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
     }, joinRetryMs),
   );
 
-  // --- browser: no input from a hidden or unfocused tab, and a vanished pad releases everything
-  const targets = browserTargets(options.browserEvents);
-  const suspend = () => {
-    if (isPlaying()) void transmit(NEUTRAL);
-  };
-  const onVisibility = () => {
-    const wasHidden = hidden;
-    hidden = targets.document?.visibilityState === 'hidden';
-    if (hidden && !wasHidden) suspend();
-    else if (!hidden && wasHidden && !blurred && isPlaying()) void transmit(current);
-  };
-  const onBlur = () => {
-    if (blurred) return;
-    blurred = true;
-    suspend();
-  };
-  const onFocus = () => {
-    if (!blurred) return;
-    blurred = false;
-    if (!hidden && isPlaying()) void transmit(current);
-  };
-  const onPadGone = () => {
-    if (isPlaying()) void transmit(NEUTRAL);
-  };
-  hidden = targets.document?.visibilityState === 'hidden';
-  targets.document?.addEventListener('visibilitychange', onVisibility);
-  targets.window?.addEventListener('blur', onBlur);
-  targets.window?.addEventListener('focus', onFocus);
-  targets.window?.addEventListener('gamepaddisconnected', onPadGone);
-  function removeBrowserListeners() {
-    targets.document?.removeEventListener('visibilitychange', onVisibility);
-    targets.window?.removeEventListener('blur', onBlur);
-    targets.window?.removeEventListener('focus', onFocus);
-    targets.window?.removeEventListener('gamepaddisconnected', onPadGone);
+  // --- focus: no input from a hidden or unfocused tab, and a vanished pad releases everything
+  let focusSub: Subscription | undefined;
+  if (focus) {
+    focusSub = focus.value$.subscribe((now) => {
+      if (now === focused) return;
+      focused = now;
+      if (isPlaying()) void transmit(focused ? current : NEUTRAL);
+    });
+    focusSub.add(
+      focus.release$.subscribe(() => {
+        if (isPlaying()) void transmit(NEUTRAL);
+      }),
+    );
   }
 
   let leaving: Promise<void> | undefined;

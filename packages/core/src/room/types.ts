@@ -2,6 +2,7 @@ import type { Observable, SchedulerLike } from 'rxjs';
 import type { Connection } from '../connection/types';
 import type { CoplayError } from '../errors/CoplayError';
 import type { ControllerState } from '../input/ControllerState';
+import type { FocusSource } from '../store/FocusSource';
 import type { Live } from '../store/Live';
 import type { RoomInvite } from './invite';
 import type { Permissions } from './Permissions';
@@ -218,8 +219,14 @@ export interface GuestRoomOptions {
    */
   setWill?: boolean;
   /**
-   * Send NEUTRAL while the tab is hidden or the window blurred, and on `gamepaddisconnected`.
-   * Default true (does nothing without a DOM). An object gives the targets to listen on.
+   * Whether the player is at the controls: while `value` is false the guest sends NEUTRAL, and on
+   * `release$` it releases everything at once. Default `browserFocus()` (tab hidden or window
+   * blurred, `gamepaddisconnected`; nothing without a DOM); `false` for none.
+   */
+  focus?: FocusSource | false;
+  /**
+   * Shorthand for the browser focus source: `false` turns it off, an object gives the targets
+   * `browserFocus` listens on. Default true.
    */
   browserEvents?: boolean | { window?: EventTarget; document?: EventTarget & { visibilityState?: string } };
   /** Scheduler for timers and the clock. Default `asyncScheduler`. */
