@@ -8,6 +8,7 @@ import { joinRoom } from '../../room/joinRoom';
 import type { GuestRoom, HostRoom, RoomStats } from '../../room/types';
 import { createConnection } from '../createConnection';
 import type { Connection } from '../types';
+import { heapAfterGc } from './heapAfterGc';
 
 // Chaos: 100,000 garbage messages on every topic a host and a guest listen to — random bytes, empty,
 // 1 MB, frames of a wrong version, well-formed frames with bad fields or forged tags, JSON of every
@@ -15,6 +16,8 @@ import type { Connection } from '../types';
 
 const TOTAL = 100_000;
 const BIG = 1024 * 1024;
+/** Heap growth allowed over the second half of the flood (after GC): noise measured 0.1–0.2 MB. */
+const HEAP_SLACK = 1.5 * 1024 * 1024;
 
 /** A small seeded PRNG, so a failure can be replayed. */
 function prng(seed: number) {
@@ -110,20 +113,34 @@ describe.each(brokers)('garbage flood (%s)', (_name, start, available) => {
       const rand = prng(9);
       let toHost = 0;
       let toGuest = 0;
-      for (let i = 0; i < TOTAL; i++) {
-        const topic = topics[i % topics.length]!;
-        let payload = garbage(rand, i);
-        // An empty presence is a guest's last will (a real message, not garbage): send one byte instead.
-        if (topic.includes('/p/') && payload.length === 0) payload = 'x';
-        if (hostTopics.includes(topic)) toHost++;
-        else toGuest++;
-        raw.publish(topic, payload as Buffer, { qos: 0 });
-        if (i % 2000 === 0) await new Promise((r) => setImmediate(r)); // let the socket drain
-      }
-      await expect.poll(() => sum(host.stats.value) - hostBefore, { timeout: 60_000, interval: 200 }).toBe(toHost);
-      await expect
-        .poll(() => guest.stats.value.forged + guest.stats.value.badControl - guestBefore, { timeout: 60_000, interval: 200 })
-        .toBe(toGuest);
+      const flood = async (from: number, to: number) => {
+        for (let i = from; i < to; i++) {
+          const topic = topics[i % topics.length]!;
+          let payload = garbage(rand, i);
+          // An empty presence is a guest's last will (a real message, not garbage): send one byte instead.
+          if (topic.includes('/p/') && payload.length === 0) payload = 'x';
+          if (hostTopics.includes(topic)) toHost++;
+          else toGuest++;
+          raw.publish(topic, payload as Buffer, { qos: 0 });
+          if (i % 2000 === 0) await new Promise((r) => setImmediate(r)); // let the socket drain
+        }
+        // Every message so far has been handled (counted) before the heap is read.
+        await expect.poll(() => sum(host.stats.value) - hostBefore, { timeout: 60_000, interval: 200 }).toBe(toHost);
+        await expect
+          .poll(() => guest.stats.value.forged + guest.stats.value.badControl - guestBefore, { timeout: 60_000, interval: 200 })
+          .toBe(toGuest);
+      };
+      // Heap flat: the first half warms up (JIT, buffers, pools); the second half, as large and of the
+      // same kinds, must leave the heap (after full GCs) where the first left it. Retaining even a 40-byte
+      // object per message would add 2 MB here.
+      await flood(0, TOTAL / 2);
+      const heapMid = await heapAfterGc();
+      await flood(TOTAL / 2, TOTAL);
+      const heapEnd = await heapAfterGc();
+      expect(heapEnd - heapMid, `heap grew ${((heapEnd - heapMid) / 1e6).toFixed(2)} MB over ${TOTAL / 2} messages`).toBeLessThan(HEAP_SLACK);
+      // Nothing the flood said made the host keep an entry for it.
+      expect(host.players.value.length).toBe(1);
+      expect(host.pending.value).toEqual([]);
       // Play goes on: the real guest still controls its slot.
       guest.send({ ...NEUTRAL, buttons: 1 << Button.Y });
       await expect.poll(() => host.input(slot).value.buttons).toBe(1 << Button.Y);
