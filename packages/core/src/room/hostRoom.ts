@@ -117,7 +117,7 @@ function resolveOptions(options: HostRoomOptions) {
     secure: options.secure !== false,
     admission,
     maxPlayers,
-    silenceMs: positiveNumber('silenceMs', options.silenceMs ?? 250),
+    silenceMs: positiveNumber('silenceMs', options.silenceMs ?? 200),
     releaseMs: positiveNumber('releaseMs', options.releaseMs ?? 5000, true),
     pingIntervalMs: positiveNumber('pingIntervalMs', options.pingIntervalMs ?? 1000),
     maxFramesPerSecond,

@@ -99,7 +99,7 @@ export interface HostRoomOptions {
   admission?: 'auto' | 'manual';
   /** Players including the host (slot 1). Default 4, at most 16. */
   maxPlayers?: number;
-  /** A guest silent this long reads NEUTRAL and shows `interrupted`. Default 250 ms. */
+  /** A guest silent this long reads NEUTRAL and shows `interrupted`. Default 200 ms (two keyframe periods). */
   silenceMs?: number;
   /** An interrupted guest's slot is freed after this long. Default 5000 ms. */
   releaseMs?: number;
