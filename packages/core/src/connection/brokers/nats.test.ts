@@ -1,4 +1,5 @@
 import { requireTool, startNats } from '@coplay/testkit';
+import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { waitForState } from '../testing';
 import { connectionSuite, device } from './connectionSuite';
@@ -8,7 +9,7 @@ describe.skipIf(!requireTool('nats-server').available)('nats-server', () => {
     name: 'NATS 2.9 MQTT',
     broker: 'nats',
     start: () => startNats(),
-    extra: (_get, open) => {
+    extra: (get, open) => {
       it("refuses a '.' in a topic up front; without the profile NATS closes the link over it", async () => {
         const c = open(device('nats-dot'));
         await waitForState(c, 'connected');
@@ -27,6 +28,32 @@ describe.skipIf(!requireTool('nats-server').available)('nats-server', () => {
         const fallback = open(device('nats-v5-fallback'), { broker: 'generic', protocolVersion: 5, protocolFallback: true });
         await waitForState(fallback, 'connected');
         expect(fallback.protocolVersion).toBe(4);
+      });
+
+      it('grants a QoS 2 subscription as QoS 1 (raw client; the profile refuses QoS 2 up front)', async () => {
+        const raw = await mqtt.connectAsync(get().url, { clientId: device('nats-raw-q2'), reconnectPeriod: 0 });
+        try {
+          const granted = await raw.subscribeAsync('suite/q2', { qos: 2 });
+          expect(granted.map((g) => g.qos)).toEqual([1]);
+        } finally {
+          await raw.endAsync(true);
+        }
+      });
+
+
+      it("treats '*' in a filter as a wildcard (raw client; the nats profile refuses it)", async () => {
+        // coplay's own router would not match it either: 'suite/star/*' is a literal level to MQTT.
+        const raw = await mqtt.connectAsync(get().url, { clientId: device('nats-star'), reconnectPeriod: 0 });
+        try {
+          const got: string[] = [];
+          raw.on('message', (t) => got.push(t));
+          await raw.subscribeAsync('suite/star/*', { qos: 1 });
+          await expect.poll(async () => (await raw.publishAsync('suite/star/x', 'x', { qos: 1 }), got.includes('suite/star/x')), { timeout: 10_000 }).toBe(true);
+        } finally {
+          await raw.endAsync(true);
+        }
+        const strict = open(device('nats-star-strict'));
+        expect(() => strict.topic('suite/star/*')).toThrow(expect.objectContaining({ code: 'INVALID_FILTER', details: expect.objectContaining({ broker: 'nats' }) }));
       });
     },
   });
