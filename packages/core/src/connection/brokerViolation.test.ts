@@ -173,6 +173,9 @@ describe('brokerProfile', () => {
     expect(() => brokerProfile({ extends: 'generic', name: 'x', maxTopicLength: 0 })).toThrow(/maxTopicLength/);
     expect(() => brokerProfile({ extends: 'generic', name: 'x', protocolVersions: [] })).toThrow(/protocolVersions/);
     expect(() => brokerProfile({ name: 'partial' } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    expect(() => brokerProfile({ extends: 'nats', name: 'x', subscribeRetryMs: [100, -1] })).toThrow(/subscribeRetryMs/);
+    expect(() => brokerProfile({ extends: 'nats', name: 'x', cleanSubscriptionsAtQos0: 'yes' as never })).toThrow(/cleanSubscriptionsAtQos0/);
+    expect(brokerProfile({ extends: 'nats', name: 'x', subscribeRetryMs: [] }).subscribeRetryMs).toEqual([]);
   });
 
   it('every built-in profile is valid and its name is its key', () => {
