@@ -403,6 +403,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
       const dk = fromBase64Url(presence.dk);
       if (dk?.length !== PUBLIC_KEY_BYTES) return;
       const keys = await deriveLinkKeys(guestKeys!.dhPrivate, dk, room, dk, guestKeys!.dhPublic).catch(() => undefined);
+      if (!keys) bump('forged'); // a signed presence with a key that is no P-256 point: never from our host
       if (ended || !keys) return;
       hostDk = presence.dk;
       macs = new LinkMacs(keys, room, gid);
@@ -412,10 +413,12 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
     if (status.live.value.status === 'playing') return;
     announce();
   };
-  // Signature checks are async: one at a time, in arrival order.
+  // Signature checks are async: one at a time, in arrival order. They do not throw on bad input;
+  // anything else that fails there (WebCrypto itself) ends the room rather than going unseen.
+  const checkFailed = (cause: unknown) => fail(new CoplayError('DECODE_FAILED', 'a host message could not be checked', { cause }));
   let hostQueue: Promise<void> = Promise.resolve();
   listen(topics.host, 1, (payload) => {
-    hostQueue = hostQueue.then(() => onHostPresence(payload)).catch(() => undefined);
+    hostQueue = hostQueue.then(() => onHostPresence(payload)).catch(checkFailed);
   });
 
   // --- the host's broadcast state
@@ -453,7 +456,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   };
   let stateQueue: Promise<void> = Promise.resolve();
   listen(topics.state, 0, (payload) => {
-    stateQueue = stateQueue.then(() => onState(payload)).catch(() => undefined);
+    stateQueue = stateQueue.then(() => onState(payload)).catch(checkFailed);
   });
 
   // --- connection lifecycle
