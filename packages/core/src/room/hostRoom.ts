@@ -32,6 +32,8 @@ const JOIN_RATE = 50;
 const PING_GAP_MS = 45;
 /** ...but no longer than this. */
 const PING_MAX_WAIT_MS = 10_000;
+/** The host re-publishes its presence for guests' `hello` at most this often. */
+const HELLO_INTERVAL_MS = 1000;
 /** Pings right after a guest is seated, this far apart. */
 const JOIN_PINGS = 3;
 const JOIN_PING_SPACING_MS = 50;
@@ -545,7 +547,21 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     handleUp(peer, gid, m);
   };
 
+  // A guest that sees no host presence asks for it (`hello`, plain and unauthenticated: it asks for
+  // nothing but a re-publish, at most once per HELLO_INTERVAL_MS). It heals a retained presence that
+  // someone deleted, or one a broker cluster has not copied to the guest's node yet.
+  let lastHelloAt = Number.NEGATIVE_INFINITY;
+  const onHello = () => {
+    const now = scheduler.now();
+    if (now - lastHelloAt < HELLO_INTERVAL_MS) return;
+    lastHelloAt = now;
+    if (connected) void publishPresence();
+  };
   const onUp = (gid: string, payload: Uint8Array) => {
+    if (payload[0] === 0x7b /* { */ && parseJsonObject(payload)?.t === 'hello') {
+      onHello();
+      return;
+    }
     const run = () => (secure ? onSecureUp(gid, payload) : onPlainUp(gid, payload));
     const waiting = inFlight.get(gid);
     if (waiting) chain(gid, waiting.then(() => (closed ? undefined : run())));

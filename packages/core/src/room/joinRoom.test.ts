@@ -6,7 +6,7 @@ import { decodeFrame } from '../input/decodeFrame';
 import { guestWill } from './guestWill';
 import { hostRoom } from './hostRoom';
 import { joinRoom } from './joinRoom';
-import { broadcastUntil, connections, press, until } from './roomTestKit';
+import { broadcastUntil, connections, press, rawClient, until } from './roomTestKit';
 import type { GuestRoom, HostRoom } from './types';
 
 let broker: EmbeddedBroker;
@@ -203,5 +203,20 @@ describe('joinRoom', () => {
     await until(h.input(2).value$, (s) => s.buttons === 0);
     await g.close();
     expect(focused.observed || release$.observed).toBe(false); // closing the room stops listening
+  });
+
+  it('a guest that finds no host presence (someone deleted the retained one) asks for it with hello, and joins', async () => {
+    const h = hostRoom(conns.open({ clientId: 'host-h' }), { room: 'r4' });
+    rooms.push(h);
+    await broker.waitFor({ type: 'publish', clientId: 'host-h', topic: 'cp/r4/h' });
+    const vandal = await rawClient(broker.url, { clientId: 'vandal' });
+    await vandal.publishAsync('cp/r4/h', Buffer.alloc(0), { qos: 1, retain: true }); // no retained presence left
+    await vandal.endAsync(true);
+    const g = joinRoom(conns.open({ clientId: 'g4' }), { invite: await h.invite, browserEvents: false, joinRetryMs: 100 });
+    rooms.push(g);
+    await until(g.status.value$, (s) => s.status === 'playing');
+    expect(g.hostTrust.value).toBe('verified');
+    expect(broker.count('publish', { clientId: 'g4', topic: 'cp/r4/u/g4' })).toBeGreaterThan(0);
+    expect(h.stats.value.forged).toBe(0); // a hello is not a forgery
   });
 });

@@ -32,6 +32,8 @@ import { validateId } from './validateId';
 import { roomPublisher } from './roomPublisher';
 import { positiveNumber } from '../util/positiveNumber';
 
+const HELLO = JSON.stringify({ t: 'hello', v: ROOM_PROTOCOL_VERSION });
+
 /** Unanswered joins (with a verified host) before a guest gives up its client id as topic id for a link id. */
 const JOINS_BEFORE_LINK_ID = 3;
 
@@ -153,6 +155,9 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   let macs: LinkMacs | undefined;
   let hostDk: string | undefined;
   let presenceN = -1;
+  /** A (verified) host presence arrived; until then the guest asks for it with `hello`. */
+  let hostSeen = false;
+  let connectedAt = scheduler.now();
   const ready: Promise<void> = secure
     ? Promise.all([createGuestKeys(), importVerifyKey(hostSignKey)]).then(([g, v]) => {
         guestKeys = g;
@@ -380,6 +385,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
         return;
       }
       hostPingMs = presence.pingMs;
+      hostSeen = true;
       if (connected) void sendJoin();
       return;
     }
@@ -409,6 +415,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
       macs = new LinkMacs(keys, room, gid);
       lastDownN = -1;
     }
+    hostSeen = true;
     hostTrust.set('verified');
     if (status.live.value.status === 'playing') return;
     announce();
@@ -475,6 +482,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
         firstLink = false;
         // The link's client id is known now (credentials may have replaced it): topics follow it.
         moveTo(topicId());
+        connectedAt = scheduler.now();
         if (setWill) connection.setWill(guestWill(room, gid));
         setStatus({ status: 'joining' });
         joiningSince = scheduler.now();
@@ -507,6 +515,10 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
         } else if (canSpeak()) {
           if (secure) announce();
           else void sendJoin();
+        }
+        if (!hostSeen && now - connectedAt >= joinRetryMs) {
+          // No host presence yet: ask the host to publish it again (PROTOCOL.md, "Joining").
+          void publish(topics.up(gid), HELLO, { qos: 0, whenOffline: 'drop' });
         }
       } else if (connected && s === 'playing' && now - lastHeard >= Math.max(hostTimeoutMs, 3 * hostPingMs)) {
         setStatus({ status: 'joining' });
