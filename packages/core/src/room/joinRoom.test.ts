@@ -219,4 +219,23 @@ describe('joinRoom', () => {
     expect(broker.count('publish', { clientId: 'g4', topic: 'cp/r4/u/g4' })).toBeGreaterThan(0);
     expect(h.stats.value.forged).toBe(0); // a hello is not a forgery
   });
+
+  it('a new guest object on a client id whose seat another key still holds (a reloaded page) negotiates a link id', async () => {
+    const h = hostRoom(conns.open({ clientId: 'host-dup' }), { room: 'r5', releaseMs: 600_000 });
+    rooms.push(h);
+    const invite = await h.invite;
+    const firstConn = conns.open({ clientId: 'dup' });
+    const first = joinRoom(firstConn, { invite, browserEvents: false });
+    await until(first.status.value$, (s) => s.status === 'playing');
+    await firstConn.close(); // the tab goes away without leaving: its seat stays held
+    const second = joinRoom(conns.open({ clientId: 'dup' }), { invite, browserEvents: false, joinRetryMs: 50 });
+    rooms.push(second);
+    await until(second.status.value$, (s) => s.status === 'playing');
+    expect(second.status.value).toEqual({ status: 'playing', slot: 3 });
+    const ids = h.players.value.map((p) => [p.slot, p.id, p.clientId]);
+    expect(ids[0]).toEqual([2, 'dup', 'dup']);
+    expect(ids[1]![1]).toMatch(/^[0-9A-Za-z]{8}$/); // its link id
+    expect(ids[1]![2]).toBe('dup');
+    expect(h.stats.value.forged).toBeGreaterThanOrEqual(3); // the unanswered joins on the held topic id
+  });
 });
