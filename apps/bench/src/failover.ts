@@ -126,7 +126,7 @@ async function runOnce(
     const ledByVictim = await leaders();
     const statsBefore = statsOf();
     const statsTimer = process.env.BENCH_STATS ? setInterval(() => console.log(`    +${Math.round(now() - t0)}ms host stats ${statsOf()}`), 1000) : undefined;
-    const states: Array<{ at: number; status: string; reason?: string }> = [];
+    const states: Array<{ at: number; status: string; reason?: string | undefined }> = [];
     const sub = host.state.value$.subscribe((s) => states.push({ at: now(), status: s.status, reason: 'reason' in s ? s.reason.code : undefined }));
     const t0 = now();
     await kill();

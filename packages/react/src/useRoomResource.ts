@@ -5,7 +5,7 @@ import { useLatest } from './useLatest';
 interface Held<R> {
   readonly resource: R;
   readonly key: string;
-  cancelClose?: () => void;
+  cancelClose?: (() => void) | undefined;
 }
 
 /**

@@ -6,14 +6,14 @@ export interface ServerProcessOptions {
   readonly name: string;
   readonly binary: string;
   readonly args: readonly string[];
-  readonly env?: NodeJS.ProcessEnv;
-  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  readonly cwd?: string | undefined;
   /** Resolves once the server serves; called after every spawn. */
   readonly ready: () => Promise<void>;
   /** Startup timeout in ms (the error carries the server's log). */
   readonly startTimeoutMs: number;
   /** SIGTERM grace before SIGKILL. Default 5000 ms. */
-  readonly stopTimeoutMs?: number;
+  readonly stopTimeoutMs?: number | undefined;
 }
 
 // Children must not outlive a crashed test run.

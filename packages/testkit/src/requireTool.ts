@@ -8,15 +8,15 @@ export type ToolName = 'mosquitto' | 'nats-server' | 'rabbitmq-server' | 'redis-
 export interface ToolInfo {
   available: boolean;
   /** Absolute path of the executable when available. */
-  path?: string;
+  path?: string | undefined;
   /** Why it is not available. */
-  reason?: string;
+  reason?: string | undefined;
 }
 
 /** Test seams: which environment to read and where to look (instead of the default dirs + PATH). */
 export interface RequireToolOptions {
   env?: Record<string, string | undefined>;
-  searchDirs?: string[];
+  searchDirs?: string[] | undefined;
 }
 
 const BINARIES: Record<ToolName, string[]> = {

@@ -7,14 +7,14 @@ import { waitForMqtt } from './waitForMqtt';
 /** Options of {@link startAedesCluster}. */
 export interface StartAedesClusterOptions {
   /** Number of Aedes processes; default 2. */
-  nodes?: number;
+  nodes?: number | undefined;
   /** Per-node startup timeout; default 15 000 ms. */
-  startTimeoutMs?: number;
+  startTimeoutMs?: number | undefined;
   /**
    * Aedes `heartbeatInterval`; default 1000 ms. A crashed node's clients' wills are published by a
    * surviving node once its heartbeat is 3 intervals old, checked every 4 (Aedes' default 60 s means minutes).
    */
-  heartbeatIntervalMs?: number;
+  heartbeatIntervalMs?: number | undefined;
 }
 
 /** One Aedes process of the cluster. */

@@ -138,7 +138,7 @@ describe('startBroker', () => {
   });
 
   it('authenticates: accepts, refuses with codes 4 and 5, and records refusals', async () => {
-    const seen: Array<{ clientId: string; username?: string; password?: string }> = [];
+    const seen: Array<{ clientId: string; username?: string | undefined; password?: string | undefined }> = [];
     const b = await broker({
       authenticate: async ({ clientId, username, password }) => {
         seen.push({ clientId, username, password: password?.toString() });

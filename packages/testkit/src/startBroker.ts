@@ -25,29 +25,29 @@ export interface BrokerEvent {
   /** `Date.now()` when recorded. */
   at: number;
   /** connect / connack-refused: the CONNECT username. */
-  username?: string;
+  username?: string | undefined;
   /** subscribe / unsubscribe: the topic filters. */
-  filters?: string[];
+  filters?: string[] | undefined;
   /** subscribe: each filter with the QoS granted (128 = refused). */
   subscriptions?: Array<{ topic: string; qos: number }>;
   /** publish: topic, payload, QoS and retain flag as received from the client. */
-  topic?: string;
-  payload?: Buffer;
-  qos?: number;
-  retain?: boolean;
+  topic?: string | undefined;
+  payload?: Buffer | undefined;
+  qos?: number | undefined;
+  retain?: boolean | undefined;
   /**
    * connect: the clean-session flag. disconnect: true for a clean MQTT DISCONNECT, false when the
    * socket dropped (keepalive timeout, network cut, broker stop).
    */
-  clean?: boolean;
+  clean?: boolean | undefined;
   /** connect: the will announced in CONNECT, if any. */
-  will?: BrokerWill;
+  will?: BrokerWill | undefined;
   /** connect: requested keepalive in seconds. */
-  keepalive?: number;
+  keepalive?: number | undefined;
   /** connect / connack-refused: which listener the client came through. */
-  transport?: 'tcp' | 'ws';
+  transport?: 'tcp' | 'ws' | undefined;
   /** connack-refused: the CONNACK return code (4 bad credentials, 5 not authorized, ...). */
-  returnCode?: number;
+  returnCode?: number | undefined;
 }
 
 /** Matches events: a partial event (each given field must be equal; `payload` may be a string) or a predicate. */
@@ -58,8 +58,8 @@ export type BrokerEventMatch =
 /** Context handed to {@link StartBrokerOptions.authenticate}. */
 export interface BrokerAuthContext {
   clientId: string;
-  username?: string;
-  password?: Buffer;
+  username?: string | undefined;
+  password?: Buffer | undefined;
 }
 
 /**
@@ -70,9 +70,9 @@ export type BrokerAuthResult = boolean | 'bad-credentials' | 'not-authorized' | 
 
 export interface StartBrokerOptions {
   /** Also listen for MQTT over WebSocket (any path) on a second port. */
-  ws?: boolean;
+  ws?: boolean | undefined;
   /** Decides each CONNECT. A throw/rejection refuses with CONNACK 3 (server unavailable). */
-  authenticate?: (ctx: BrokerAuthContext) => BrokerAuthResult | Promise<BrokerAuthResult>;
+  authenticate?: ((ctx: BrokerAuthContext) => BrokerAuthResult | Promise<BrokerAuthResult>) | undefined;
   /**
    * Decides whether a client PUBLISH (or will) is delivered at all. `false` drops it silently: the
    * publisher still gets its PUBACK, no subscriber receives it and a retained one is not kept (the
@@ -82,16 +82,16 @@ export interface StartBrokerOptions {
   /** Decides each subscription; `false` answers it with SUBACK failure (0x80). */
   authorizeSubscribe?: (clientId: string, subscription: { topic: string; qos: number }) => boolean;
   /** Address to bind; default `127.0.0.1`. Tests use loopback only. */
-  host?: string;
+  host?: string | undefined;
   /** MQTT over TCP port; 0 or omitted = ephemeral. Either way the port is kept across stop/restart. */
-  port?: number;
+  port?: number | undefined;
   /** With `ws: true`, the WebSocket port; 0 or omitted = ephemeral. Kept across stop/restart. */
-  wsPort?: number;
+  wsPort?: number | undefined;
   /**
    * Record events (default `true`). With `false` nothing is stored, so a long-running broker does not
    * grow: `events` stays empty and `eventsFor`/`count`/`waitFor` throw; `connectedClients()` still works.
    */
-  record?: boolean;
+  record?: boolean | undefined;
 }
 
 /** An in-process Aedes broker on loopback that records what every client did. */
@@ -99,9 +99,9 @@ export interface EmbeddedBroker {
   /** `mqtt://HOST:PORT`; stays the same across stop/restart. */
   readonly url: string;
   /** `ws://HOST:WSPORT` when started with `ws: true`. */
-  readonly wsUrl?: string;
+  readonly wsUrl?: string | undefined;
   readonly port: number;
-  readonly wsPort?: number;
+  readonly wsPort?: number | undefined;
   /** The current Aedes instance (a new one after each restart). */
   readonly aedes: Aedes;
   /** Whether listeners are up (false between stop() and restart(), and after close()). */
@@ -134,8 +134,8 @@ export interface EmbeddedBroker {
 
 interface ConnectMeta {
   clientId: string;
-  username?: string;
-  will?: BrokerWill;
+  username?: string | undefined;
+  will?: BrokerWill | undefined;
   clean: boolean;
   keepalive: number;
   transport: 'tcp' | 'ws';

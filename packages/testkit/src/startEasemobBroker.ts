@@ -13,15 +13,15 @@ export const EASEMOB_LIMITS = Object.freeze({
 /** Options of {@link startEasemobBroker}. */
 export interface StartEasemobBrokerOptions {
   /** Default `abc123`. */
-  appId?: string;
+  appId?: string | undefined;
   /** Default `YXA6-client`. */
-  appClientId?: string;
+  appClientId?: string | undefined;
   /** Default `YXA6-secret`. */
-  appClientSecret?: string;
+  appClientSecret?: string | undefined;
   /** Also serve MQTT over WebSocket. */
-  ws?: boolean;
-  appTokenTtlSeconds?: number;
-  userTokenTtlSeconds?: number;
+  ws?: boolean | undefined;
+  appTokenTtlSeconds?: number | undefined;
+  userTokenTtlSeconds?: number | undefined;
 }
 
 /** Why the Easemob-like broker dropped a publish. */
@@ -31,7 +31,7 @@ export type EasemobDropReason = 'topic-too-long' | 'topic-characters' | 'payload
 export interface EasemobBroker {
   /** `mqtt://127.0.0.1:PORT`. */
   readonly url: string;
-  readonly wsUrl?: string;
+  readonly wsUrl?: string | undefined;
   /** `http://127.0.0.1:PORT/app/{appId}` — the `apiUrl` for easemobCredentials / createTokenHandler. */
   readonly apiUrl: string;
   readonly appId: string;

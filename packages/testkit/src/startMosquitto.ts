@@ -8,24 +8,24 @@ import { requireTool } from './requireTool';
 
 export interface StartMosquittoOptions {
   /** Add a WebSocket listener on a second free port. */
-  ws?: boolean;
+  ws?: boolean | undefined;
   /** `allow_anonymous`; default true. */
-  allowAnonymous?: boolean;
+  allowAnonymous?: boolean | undefined;
   /** ACL file contents (mosquitto `acl_file` syntax). Lines before any `user` apply to anonymous clients. */
-  acl?: string;
+  acl?: string | undefined;
   /** Users to put in a generated password file (username → password). */
-  users?: Record<string, string>;
+  users?: Record<string, string> | undefined;
   /** An existing password file to use instead of / in addition to `users` (its lines are copied). */
-  passwordFile?: string;
+  passwordFile?: string | undefined;
   /** Appended verbatim to the generated mosquitto.conf (global section, after the listeners). */
-  extraConfig?: string;
+  extraConfig?: string | undefined;
   /**
    * `set_tcp_nodelay`; default true. `false` keeps Debian's default (Nagle on the broker's sockets), which is
    * what hosted brokers run: the bench measures coplay against it.
    */
-  tcpNoDelay?: boolean;
+  tcpNoDelay?: boolean | undefined;
   /** Startup timeout in ms; default 5000. */
-  startTimeoutMs?: number;
+  startTimeoutMs?: number | undefined;
 }
 
 /** A mosquitto process on its own loopback port(s). */
@@ -34,8 +34,8 @@ export interface MosquittoInstance {
   readonly url: string;
   readonly port: number;
   /** `ws://127.0.0.1:WSPORT` when started with `ws: true`. */
-  readonly wsUrl?: string;
-  readonly wsPort?: number;
+  readonly wsUrl?: string | undefined;
+  readonly wsPort?: number | undefined;
   /** Pid of the current process; undefined while stopped. */
   readonly pid: number | undefined;
   readonly running: boolean;

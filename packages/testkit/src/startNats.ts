@@ -9,13 +9,13 @@ import { waitForMqtt } from './waitForMqtt';
 /** Options of {@link startNats}. */
 export interface StartNatsOptions {
   /** Also serve MQTT over WebSocket (path `/mqtt`) on a second port. */
-  ws?: boolean;
+  ws?: boolean | undefined;
   /** JetStream `server_name`; default `coplay-<port>`. */
-  serverName?: string;
+  serverName?: string | undefined;
   /** Appended verbatim to the generated config. */
-  extraConfig?: string;
+  extraConfig?: string | undefined;
   /** Startup timeout in ms; default 15 000 (JetStream must be up before MQTT accepts). */
-  startTimeoutMs?: number;
+  startTimeoutMs?: number | undefined;
 }
 
 /** One nats-server process with MQTT on its own loopback ports and a JetStream store in a temp dir. */
@@ -24,7 +24,7 @@ export interface NatsInstance {
   readonly url: string;
   readonly port: number;
   /** `ws://127.0.0.1:WSPORT/mqtt` with `ws: true`. */
-  readonly wsUrl?: string;
+  readonly wsUrl?: string | undefined;
   /** `nats://127.0.0.1:PORT` (the NATS client port). */
   readonly natsUrl: string;
   /** `http://127.0.0.1:PORT`: the monitoring endpoint (`/jsz`, `/varz`, `/routez`). */
@@ -49,7 +49,7 @@ export interface NatsNodePlan {
   readonly port: number;
   readonly mqttPort: number;
   readonly monitorPort: number;
-  readonly wsPort?: number;
+  readonly wsPort?: number | undefined;
   readonly serverName: string;
   readonly cluster?: { readonly name: string; readonly port: number; readonly routes: readonly number[]; readonly streamReplicas: number };
 }

@@ -4,13 +4,13 @@ import { startNatsNode, type NatsInstance, type NatsNodePlan } from './startNats
 /** Options of {@link startNatsCluster}. */
 export interface StartNatsClusterOptions {
   /** Number of nodes; default 3 (JetStream needs a majority to survive one node's death). */
-  nodes?: number;
+  nodes?: number | undefined;
   /** Replicas of the MQTT session and retained-message streams; default = nodes (a dead node must not take sessions with it). */
-  streamReplicas?: number;
+  streamReplicas?: number | undefined;
   /** WebSocket MQTT on every node. */
-  ws?: boolean;
+  ws?: boolean | undefined;
   /** Per-node startup timeout in ms; default 30 000. */
-  startTimeoutMs?: number;
+  startTimeoutMs?: number | undefined;
 }
 
 /** A running NATS cluster with MQTT on every node. */
@@ -29,7 +29,7 @@ export interface NatsCluster {
 export async function startNatsCluster(options: StartNatsClusterOptions = {}): Promise<NatsCluster> {
   const count = options.nodes ?? 3;
   const replicas = options.streamReplicas ?? count;
-  const ports: Array<{ port: number; mqttPort: number; monitorPort: number; clusterPort: number; wsPort?: number }> = [];
+  const ports: Array<{ port: number; mqttPort: number; monitorPort: number; clusterPort: number; wsPort?: number | undefined }> = [];
   for (let i = 0; i < count; i++) {
     ports.push({
       port: await freePort(),

@@ -9,9 +9,9 @@ import { waitForMqtt } from './waitForMqtt';
 /** Options of {@link startRabbitMQ}. */
 export interface StartRabbitMQOptions {
   /** Also enable `rabbitmq_web_mqtt` (path `/ws`) on a second port. */
-  ws?: boolean;
+  ws?: boolean | undefined;
   /** Startup timeout in ms; default 60 000 (a node takes 9–20 s to boot on a loaded machine). */
-  startTimeoutMs?: number;
+  startTimeoutMs?: number | undefined;
 }
 
 /** A RabbitMQ node of our own with the MQTT plugin, on its own ports and data dir. */
@@ -20,7 +20,7 @@ export interface RabbitMQInstance {
   readonly url: string;
   readonly port: number;
   /** `ws://127.0.0.1:WSPORT/ws` with `ws: true`. */
-  readonly wsUrl?: string;
+  readonly wsUrl?: string | undefined;
   /** Erlang node name, e.g. `coplay-41234@localhost`. */
   readonly nodeName: string;
   readonly pid: number | undefined;

@@ -9,14 +9,14 @@ export interface TokenAuthorityOptions {
   appClientId: string;
   appClientSecret: string;
   /** Lifetime of app tokens in seconds (fractions allowed). Default 3600. */
-  appTokenTtlSeconds?: number;
+  appTokenTtlSeconds?: number | undefined;
   /**
    * Upper bound for user tokens in seconds (fractions allowed). A request's own `expires_in` is
    * honoured when it is shorter. Default: the request's `expires_in`, else 86 400.
    */
-  userTokenTtlSeconds?: number;
+  userTokenTtlSeconds?: number | undefined;
   /** Port on 127.0.0.1. Default 0 (ephemeral); the examples' local services use a fixed one. */
-  port?: number;
+  port?: number | undefined;
 }
 
 /** Which endpoint a request was for. */
@@ -32,9 +32,9 @@ export interface TokenAuthorityRequest {
   /** HTTP status answered (0 if the client went away first). */
   status: number;
   /** `username` of a user-token request. */
-  readonly username?: string;
+  readonly username?: string | undefined;
   /** `cid` of a user-token request. */
-  readonly cid?: string;
+  readonly cid?: string | undefined;
   /** True when the answer came from {@link TokenAuthority.failNext}. */
   injected: boolean;
 }
@@ -45,24 +45,24 @@ export interface TokenAuthorityRequest {
  */
 export interface FailureSpec {
   /** HTTP status. Default 500 when nothing else is given, 200 when only `body`/`raw` is given. */
-  status?: number;
+  status?: number | undefined;
   /** JSON body to send, e.g. `{ code: 500, msg: 'busy' }` with HTTP 200 for a non-200 `code`. */
   body?: unknown;
   /** Raw text body (e.g. malformed JSON); wins over `body`. */
-  raw?: string;
+  raw?: string | undefined;
   /** Wait this long before answering. */
-  delayMs?: number;
+  delayMs?: number | undefined;
   /** How many requests this applies to. Default 1. */
-  times?: number;
+  times?: number | undefined;
   /** Only requests to this endpoint. Default: any. */
-  endpoint?: 'app-token' | 'user-token';
+  endpoint?: 'app-token' | 'user-token' | undefined;
 }
 
 /** What the embedded broker's `authenticate` hook receives (see `startBroker`). */
 export interface AuthenticateContext {
   clientId: string;
-  username?: string;
-  password?: Buffer;
+  username?: string | undefined;
+  password?: Buffer | undefined;
 }
 
 /** A running local Easemob-compatible token service. */
@@ -102,8 +102,8 @@ export interface TokenAuthority {
 
 interface Issued {
   readonly expiresAt: number;
-  readonly username?: string;
-  readonly cid?: string;
+  readonly username?: string | undefined;
+  readonly cid?: string | undefined;
 }
 
 const MAX_BODY = 64 * 1024;

@@ -12,14 +12,14 @@ export interface BrokerFixtureOptions {
    */
   createConnection: (options: ConnectionOptions) => Connection;
   /** Also listen for MQTT over WebSocket, and point {@link BrokerFixture.options} there. Default true. */
-  ws?: boolean;
+  ws?: boolean | undefined;
   /** Keep a connected {@link BrokerFixture.publisher} for the whole file. Default false. */
-  publisher?: boolean;
+  publisher?: boolean | undefined;
   /**
    * Runs first after each test, before anything tracked is closed: e.g. Testing Library's `cleanup`,
    * so components unmount while their connection is still open.
    */
-  unmount?: () => void;
+  unmount?: (() => void) | undefined;
 }
 
 /** What {@link useBrokerFixture} hands a test file. Read its members inside tests and hooks. */

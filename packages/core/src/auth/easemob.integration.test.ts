@@ -42,7 +42,7 @@ function credentialsFor(username: string, extra: Partial<EasemobCredentialsOptio
   return { inner, provider, calls };
 }
 
-function connect(provider: ConnectionOptions['credentials'], extra: Partial<ConnectionOptions> = {}) {
+function connect(provider: NonNullable<ConnectionOptions['credentials']>, extra: Partial<ConnectionOptions> = {}) {
   const c = createConnection({
     url: broker!.url,
     credentials: provider,

@@ -17,7 +17,7 @@ export interface EasemobCredentialsOptions {
   /** MQTT username, `[A-Za-z0-9_-]`, at most 64 characters. */
   username: string;
   /** Device part of the client id. Default: `username`. Give each tab/device its own or they kick each other. */
-  deviceId?: string;
+  deviceId?: string | undefined;
   /** Lifetime asked for the user token, in seconds. Default 3600. */
   tokenTtlSeconds?: number;
   /** Per HTTP request. Default 10 000 ms. */

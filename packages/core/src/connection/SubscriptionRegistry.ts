@@ -17,10 +17,10 @@ interface Entry {
   refs: number;
   /** SUBSCRIBE sent on the current sink. */
   subscribed: boolean;
-  grace?: Subscription;
+  grace?: Subscription | undefined;
   /** Refusals in a row (reset by a grant); see `refusalRetryMs`. */
   refusals: number;
-  retry?: Subscription;
+  retry?: Subscription | undefined;
 }
 
 /** Routing results remembered per topic; bounded so a flood of distinct topics cannot grow memory. */

@@ -60,7 +60,7 @@ export class CoplayError extends Error {
   constructor(
     code: CoplayErrorCode,
     message: string,
-    init: { cause?: unknown; status?: number; details?: Record<string, unknown> } = {},
+    init: { cause?: unknown; status?: number | undefined; details?: Record<string, unknown> | undefined } = {},
   ) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = code;
