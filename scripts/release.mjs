@@ -42,10 +42,18 @@ try {
     }
   }
   execFileSync('node', [changeset, 'version'], { cwd: copy, stdio: ['ignore', 'ignore', 'inherit'] });
+  // A major bump only when a changeset asks for one (e.g. not from a peer-dependency rule: see CONTRIBUTING.md).
+  const askedMajor = readdirSync(join(root, '.changeset'))
+    .filter((f) => f.endsWith('.md') && f !== 'README.md')
+    .some((f) => /^['"]?@coplay\/[a-z]+['"]?:\s*major\s*$/m.test(readFileSync(join(root, '.changeset', f), 'utf8')));
   for (const name of PUBLIC) {
     const before = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')).version;
     const after = JSON.parse(readFileSync(join(copy, 'packages', name, 'package.json'), 'utf8')).version;
     console.log(`@coplay/${name}: ${before} -> ${after}`);
+    if (!askedMajor && after.split('.')[0] !== before.split('.')[0]) {
+      console.error(`release dry run FAILED: @coplay/${name} would go to ${after} though no changeset asks for a major`);
+      process.exitCode = 1;
+    }
   }
   const changelog = join(copy, 'packages/core/CHANGELOG.md');
   if (existsSync(changelog)) {
@@ -63,4 +71,5 @@ for (const name of PUBLIC) {
   const out = execFileSync('npm', ['publish', '--dry-run', '--access', 'public'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   process.stdout.write(out);
 }
+if (process.exitCode) process.exit(process.exitCode);
 console.log('\nrelease dry run: nothing was published. `npm run version-packages`, commit, then `npm run release -- --publish`.');
