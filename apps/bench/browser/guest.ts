@@ -9,10 +9,14 @@ const keys = keyboardInput(window);
 guest.attach(keys.state$);
 const keydowns: number[] = [];
 // Capture phase on window: the first script to see the event; its timeStamp is when the browser made it.
-window.addEventListener('keydown', (e) => keydowns.push(performance.timeOrigin + e.timeStamp), { capture: true });
+const handled: number[] = [];
+window.addEventListener('keydown', (e) => {
+  keydowns.push(performance.timeOrigin + e.timeStamp);
+  handled.push(now());
+}, { capture: true });
 let status = 'joining';
 guest.status.value$.subscribe((s) => {
   status = s.status;
   if (s.status === 'playing' && firstInputAt.t === undefined) firstInputAt.t = now();
 });
-Object.assign(window, { __bench: { keydowns, status: () => status, playingAt: () => firstInputAt.t } });
+Object.assign(window, { __bench: { keydowns, handled, status: () => status, playingAt: () => firstInputAt.t } });

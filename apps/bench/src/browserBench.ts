@@ -194,6 +194,11 @@ export async function keyToHost(wsUrl: string, presses: number, opens: number): 
 
     const dispatches = await hostPage.evaluate<number[]>('window.__bench.dispatches');
     const { total, stage, matched } = splitStages(keydowns.slice(-presses), sends, presses$, recv, net, dispatches);
+    // The browser's own share of the first stage: event created (timeStamp) → first listener runs.
+    const handled = await guestPage.evaluate<number[]>('window.__bench.handled');
+    const kd = keydowns.slice(-presses);
+    const hd = handled.slice(-presses);
+    if (hd.length === kd.length) stage['… of which keydown created → first listener runs (browser)'] = kd.map((k, i) => (hd[i]! - k) * 1000);
 
     // Open guest link → first input accepted, on fresh guest pages.
     const openToFirstInputMs: number[] = [];

@@ -89,6 +89,8 @@ export function toCoplayError(err: unknown, version: 4 | 5): CoplayError {
   return new CoplayError('CONNECTION_LOST', message, { cause: err, details: typeof e?.code === 'string' ? { errno: e.code } : undefined });
 }
 
+const IN_BROWSER = typeof window !== 'undefined' && typeof document !== 'undefined';
+
 /** Stops listening to a client we are done with; a late socket error must not become an unhandled 'error' event. */
 function detach(c: MqttClient): void {
   c.removeAllListeners();
@@ -183,6 +185,10 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
     },
     publish(topic, payload, qos, retain, done) {
       client.publish(topic, payload as string, { qos, retain }, (err) => done(err ?? undefined));
+      // MQTT.js corks its stream while it writes a packet and uncorks on `process.nextTick`, which its
+      // browser build runs as setTimeout(0): an input frame would wait for a timer task, behind
+      // rendering on a busy page. The packet is complete now; send it (still one frame).
+      if (IN_BROWSER) (client.stream as { uncork?: () => void } | undefined)?.uncork?.();
     },
     subscribe(list, done) {
       const map: Record<string, { qos: QoS }> = {};
