@@ -91,6 +91,7 @@ export { hostWill } from './room/hostWill';
 export { roomTopics, ROOM_PROTOCOL_VERSION, LINK_ID_LENGTH, maxRoomIdLength, checkRoomFits } from './room/roomTopics';
 export type { RoomTopics, RoomTopicLimits } from './room/roomTopics';
 export { validateId, MAX_ID_LENGTH } from './room/validateId';
+export type { IdRules } from './room/validateId';
 export { formatInvite, parseInvite } from './room/invite';
 export type { RoomInvite } from './room/invite';
 export { compareSeq } from './room/compareSeq';

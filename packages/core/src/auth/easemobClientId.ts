@@ -1,22 +1,17 @@
-import { CoplayError } from '../errors/CoplayError';
+import { MAX_ID_LENGTH, validateId } from '../room/validateId';
 
-/** Characters allowed in usernames, device ids and app ids. */
-const ID = /^[A-Za-z0-9_-]+$/;
+/** Characters allowed in usernames, device ids and app ids (no `@`: it separates device and app). */
+const EASEMOB_ID = /^[A-Za-z0-9_-]+$/;
 
-/** Longest MQTT client id Easemob accepts. */
-export const MAX_CLIENT_ID_LENGTH = 64;
+/** Longest MQTT client id Easemob accepts (the same 64 as every id coplay checks). */
+export const MAX_CLIENT_ID_LENGTH = MAX_ID_LENGTH;
 
 /**
  * Checks a username, device id or app id: 1..`max` characters of `[A-Za-z0-9_-]`.
  * @throws CoplayError `INVALID_ID`
  */
 export function checkId(value: unknown, what: string, max = MAX_CLIENT_ID_LENGTH): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > max || !ID.test(value)) {
-    throw new CoplayError('INVALID_ID', `${what} must be 1-${max} characters of A-Z a-z 0-9 _ -`, {
-      details: { field: what, length: typeof value === 'string' ? value.length : undefined },
-    });
-  }
-  return value;
+  return validateId(value, what, { max, pattern: EASEMOB_ID, alphabet: 'A-Z a-z 0-9 _ -' });
 }
 
 /**

@@ -9,21 +9,35 @@ export const MAX_ID_LENGTH = 64;
  */
 export const TOPIC_ID_PATTERN = /^[0-9A-Za-z_@-]+$/;
 
+/** Options of {@link validateId} for ids with other rules (Easemob usernames, device and app ids). */
+export interface IdRules {
+  /** Longest allowed id. Default {@link MAX_ID_LENGTH}. */
+  max?: number | undefined;
+  /** Allowed characters. Default {@link TOPIC_ID_PATTERN}. */
+  pattern?: RegExp | undefined;
+  /** The allowed characters, for the error message. Default `0-9 a-z A-Z - _ @`. */
+  alphabet?: string | undefined;
+}
+
 /**
- * Checks a room id (or a guest's topic id) before it goes into a topic, and returns it.
- * @throws CoplayError `INVALID_ID` when the id is empty, longer than 64 characters, or holds a
- * character other than `0-9 a-z A-Z - _ @`.
+ * Checks an id (a room id or a guest's topic id by default) before it goes into a topic, and
+ * returns it. The one id validator of the package: Easemob's username, device and app id checks
+ * use it with their own `rules`.
+ * @throws CoplayError `INVALID_ID` when the id is empty, longer than 64 characters (`rules.max`),
+ * or holds a character other than `0-9 a-z A-Z - _ @` (`rules.pattern`).
  */
-export function validateId(id: unknown, kind: 'room' | 'client' = 'room'): string {
+export function validateId(id: unknown, kind: string = 'room', rules: IdRules = {}): string {
+  const max = rules.max ?? MAX_ID_LENGTH;
+  const pattern = rules.pattern ?? TOPIC_ID_PATTERN;
+  const alphabet = rules.alphabet ?? '0-9 a-z A-Z - _ @';
   const fail = (why: string): never => {
-    throw new CoplayError('INVALID_ID', `Invalid ${kind} id ${JSON.stringify(id)}: ${why}`, { details: { kind, id } });
+    throw new CoplayError('INVALID_ID', `Invalid ${kind} id ${JSON.stringify(id)}: ${why}`, {
+      details: { kind, id, length: typeof id === 'string' ? id.length : undefined },
+    });
   };
   if (typeof id !== 'string') return fail('must be a string');
   if (id.length === 0) return fail('must not be empty');
-  if (id.length > MAX_ID_LENGTH) return fail(`must be at most ${MAX_ID_LENGTH} characters`);
-  if (!TOPIC_ID_PATTERN.test(id)) {
-    const bad = /[^0-9A-Za-z_@-]/u.exec(id)![0];
-    return fail(`must not contain ${JSON.stringify(bad)} (only 0-9 a-z A-Z - _ @)`);
-  }
+  if (id.length > max) return fail(`must be at most ${max} characters`);
+  if (!pattern.test(id)) return fail(`must only contain ${alphabet}`);
   return id;
 }
