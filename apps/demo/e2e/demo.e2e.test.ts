@@ -26,8 +26,9 @@ const CHROMIUM_ARGS = [
 
 type DemoWindow = Window & {
   __coplayDemo?: {
-    game?: { paddles: [number, number]; score: [number, number] };
+    game?: { paddles: [number, number]; score: [number, number]; tick: number };
     p2Input?: { buttons: number };
+    input?: { buttons: number };
     connection?: string;
   };
 };
@@ -36,6 +37,8 @@ const testId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`)
 const text = async (page: Page, id: string) => ((await testId(page, id).count()) ? await testId(page, id).innerText() : '');
 const hostP2 = (page: Page) => page.evaluate(() => (window as DemoWindow).__coplayDemo?.game?.paddles[1] ?? Number.NaN);
 const guestP2 = (page: Page) => page.evaluate(() => (window as DemoWindow).__coplayDemo?.game?.paddles[1] ?? Number.NaN);
+const hostTick = (page: Page) => page.evaluate(() => (window as DemoWindow).__coplayDemo?.game?.tick ?? Number.NaN);
+const localButtons = (page: Page) => page.evaluate(() => (window as DemoWindow).__coplayDemo?.input?.buttons ?? 0);
 
 describe.skipIf(!browserTool.available)('demo in a real browser', () => {
   let demo: SpawnedDemo;
@@ -175,7 +178,11 @@ describe.skipIf(!browserTool.available)('demo in a real browser', () => {
     // A kicked guest's keys no longer reach the game.
     const y = await hostP2(host);
     await guest.keyboard.down('ArrowDown');
-    await new Promise((r) => setTimeout(r, 500));
+    // Explicit events, not a fixed sleep: the guest page holds the key, then the host simulates
+    // another 60 ticks (half a second of game) without P2 moving.
+    await expect.poll(() => localButtons(guest), { timeout: 5_000 }).not.toBe(0);
+    const tick = await hostTick(host);
+    await expect.poll(() => hostTick(host), { timeout: 10_000 }).toBeGreaterThan(tick + 60);
     await guest.keyboard.up('ArrowDown');
     expect(await hostP2(host)).toBe(y);
     await shot(guest, '6-guest-kicked');
