@@ -244,6 +244,24 @@ export function adapterParity(core: typeof Core, fx: BrokerFixture, harness: Ada
       await waitForGuestStatus(guest, 'closed');
     });
 
+    it('useLive(host.stats): the same object until it changes, so reading it never loops; it follows the frames', async () => {
+      const conn = await fx.connect('stats');
+      const room = unique('parity-stats');
+      const p = await harness.mount(mode, { connection: conn }, (api, arg) => api.useHostRoom(arg(() => ({ room, secure: false }))), {});
+      const host = () => p.read();
+      await vi.waitFor(() => expect(host()).toBeDefined());
+      expect(host()!.stats.value).toBe(host()!.stats.value);
+      const q = await harness.mount(mode, { connection: conn }, (api, arg) => api.useLive(arg(() => host()!.stats), undefined), {});
+      const guest = joinRoom(await fx.connect('guest'), { room, secure: false, name: 'sam', browserEvents: false });
+      fx.defer(() => guest.close());
+      await waitForGuestStatus(guest, 'playing');
+      guest.send({ ...NEUTRAL, buttons: 1 });
+      await vi.waitFor(() => expect((q.read() as { frames: number } | undefined)?.frames).toBeGreaterThan(0));
+      expect(q.errors).toEqual([]);
+      await q.unmount();
+      await p.unmount();
+    });
+
     it('useHostRoom: an identity option (maxPlayers) reopens, the old room closing first; other options never do', async () => {
       const conn = await fx.connect('host-key');
       const room = unique('parity-key');
