@@ -18,6 +18,7 @@ export type CoplayPluginOptions = CoplaySource;
  * createApp(App).use(CoplayPlugin, { options: { url: 'wss://broker.example/mqtt' } }).mount('#app');
  */
 export const CoplayPlugin = {
+  /** Called by `app.use(CoplayPlugin, source)`: provides the connection (and owns it when given options). */
   install(app: App, source: CoplayPluginOptions): void {
     const [value, close] = provided(source);
     app.provide(coplayKey, { ...value, appErrorHandler: () => app.config.errorHandler });

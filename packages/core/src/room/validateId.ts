@@ -13,7 +13,7 @@ export const TOPIC_ID_PATTERN = /^[0-9A-Za-z_@-]+$/;
 export interface IdRules {
   /** Longest allowed id. Default {@link MAX_ID_LENGTH}. */
   max?: number | undefined;
-  /** Allowed characters. Default {@link TOPIC_ID_PATTERN}. */
+  /** Allowed characters. Default: the topic alphabet `[0-9A-Za-z_@-]`. */
   pattern?: RegExp | undefined;
   /** The allowed characters, for the error message. Default `0-9 a-z A-Z - _ @`. */
   alphabet?: string | undefined;
