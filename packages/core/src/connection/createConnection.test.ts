@@ -104,8 +104,11 @@ describe('createConnection against an embedded broker', () => {
     await expect.poll(() => wills).toEqual(['gone']);
     await waitForState(c, 'connected');
     await c.close();
-    await delay(200);
-    expect(wills).toEqual(['gone']);
+    // Explicit events, not a sleep: the broker handled the clean DISCONNECT (where it drops the will),
+    // then relays a marker after anything it would have sent for it.
+    await broker.waitFor({ type: 'disconnect', clientId: 'mortal', clean: true });
+    await watcher.publish('will/marker', 'marker', { qos: 1 });
+    await expect.poll(() => wills).toEqual(['gone', 'marker']);
     await proxy.close();
   });
 
