@@ -1,7 +1,8 @@
 import { faultProxy, freePort, startBroker, type EmbeddedBroker } from '@coplay/testkit';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VirtualTimeScheduler } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createConnection } from './createConnection';
-import { waitForState } from './testing';
+import { advance, waitForState } from './testing';
 import type { Connection, ConnectionOptions, Message } from './types';
 
 const text = (m: Message) => new TextDecoder().decode(m.payload);
@@ -55,23 +56,37 @@ describe('createConnection against an embedded broker', () => {
   });
 
   it('ref-counts subscriptions: one SUBSCRIBE for two subscribers, one UNSUBSCRIBE after both leave', async () => {
-    const c = open({ clientId: 'rc', unsubscribeGraceMs: 100 });
+    // The grace period runs on virtual time; a SUBSCRIBE to another filter is the barrier that shows
+    // the broker has seen everything the client sent before it.
+    const scheduler = new VirtualTimeScheduler();
+    const c = open({ clientId: 'rc', unsubscribeGraceMs: 100, scheduler });
+    advance(scheduler, 0);
     await waitForState(c, 'connected');
+    const barrier = async (n: number) => {
+      c.topic(`barrier/${n}`).subscribe();
+      await broker.waitFor({ type: 'subscribe', clientId: 'rc', filters: [`barrier/${n}`] });
+    };
     const s1 = c.topic('t/1').subscribe();
     const s2 = c.topic('t/1').subscribe();
     await broker.waitFor({ type: 'subscribe', clientId: 'rc', filters: ['t/1'] });
     s1.unsubscribe();
-    // Leave and come back inside the grace period: no churn on the wire.
+    // Leave and come back inside the grace period: no churn on the wire, however long we wait.
     s2.unsubscribe();
     const s3 = c.topic('t/1').subscribe();
-    await delay(250);
-    expect(broker.count('subscribe', { clientId: 'rc' })).toBe(1);
+    advance(scheduler, 1000);
+    await barrier(1);
+    expect(broker.count('subscribe', { clientId: 'rc', filters: ['t/1'] })).toBe(1);
     expect(broker.count('unsubscribe', { clientId: 'rc' })).toBe(0);
     s3.unsubscribe();
+    advance(scheduler, 99);
+    await barrier(2);
+    expect(broker.count('unsubscribe', { clientId: 'rc' })).toBe(0);
+    advance(scheduler, 1);
     await broker.waitFor({ type: 'unsubscribe', clientId: 'rc', filters: ['t/1'] });
-    await delay(150);
+    advance(scheduler, 1000);
+    await barrier(3);
     expect(broker.count('unsubscribe', { clientId: 'rc' })).toBe(1);
-    expect(broker.count('subscribe', { clientId: 'rc' })).toBe(1);
+    expect(broker.count('subscribe', { clientId: 'rc', filters: ['t/1'] })).toBe(1);
   });
 
   it('subscriptions made before CONNACK are sent once connected', async () => {
@@ -160,16 +175,24 @@ describe('createConnection against an embedded broker', () => {
     await broker.close();
     broker = await startBroker({ authenticate: ({ username }) => (username === 'good' ? true : 'bad-credentials') });
     const refreshFlags: boolean[] = [];
+    // Retries run on virtual time: a minute of it passing after auth-failed starts no new attempt.
+    const scheduler = new VirtualTimeScheduler();
     const c = open({
       clientId: 'auth',
+      scheduler,
       credentials: ({ refresh }) => {
         refreshFlags.push(refresh);
         return { username: 'bad', password: 'x' };
       },
     });
-    const failed = await waitForState(c, 'auth-failed');
-    expect(failed.error.code).toBe('AUTH_REFUSED');
-    await delay(300);
+    const failed = waitForState(c, 'auth-failed');
+    await vi.waitFor(() => {
+      advance(scheduler, 1000);
+      expect(c.state.value.status).toBe('auth-failed');
+    });
+    expect((await failed).error.code).toBe('AUTH_REFUSED');
+    advance(scheduler, 60_000);
+    expect(c.state.value.status).toBe('auth-failed');
     expect(refreshFlags).toEqual([false, true]);
     expect(broker.count('connack-refused', { clientId: 'auth' })).toBe(2);
   });
