@@ -1,7 +1,7 @@
 import { createConnection, type Connection } from '@coplay/core';
 import { useBrokerFixture } from '@coplay/testkit/vitest';
 import { mount } from '@vue/test-utils';
-import { defineComponent, h } from 'vue';
+import { createApp, defineComponent, h } from 'vue';
 import { describe, expect, it, vi } from 'vitest';
 import { CoplayPlugin } from './CoplayPlugin';
 import { provideCoplay } from './provideCoplay';
@@ -17,6 +17,13 @@ const Status = defineComponent(() => {
 });
 
 describe('CoplayPlugin', () => {
+  it('only provides: app.mount stays Vue\'s own', () => {
+    const app = createApp({ render: () => null });
+    const own = Object.getOwnPropertyDescriptor(app, 'mount');
+    app.use(CoplayPlugin, { options: fx.options('untouched') });
+    expect(Object.getOwnPropertyDescriptor(app, 'mount')).toEqual(own);
+  });
+
   it('with options: one connection, made after mount; state renders; closed when the app unmounts', async () => {
     const options = fx.options('plugin-owned', { reconnect: { initialDelayMs: 20, maxDelayMs: 50 } });
     const id = options.clientId!;
