@@ -56,6 +56,8 @@ export class SubscriptionRegistry {
     private readonly scheduler: SchedulerLike,
     private readonly graceMs: number,
     private readonly refusalRetryMs: readonly number[] = [],
+    /** Told about a subscription the broker refused for good (the connection puts it on `errors$`). */
+    private readonly onRefused: (error: CoplayError) => void = () => undefined,
   ) {}
 
   /** Filters currently held (for tests and diagnostics). */
@@ -166,7 +168,9 @@ export class SubscriptionRegistry {
             return;
           }
           this.remove(e);
-          e.subject.error(new CoplayError('SUBSCRIBE_FAILED', `broker refused the subscription to ${e.filter}`, { details: { reasonCode: code } }));
+          const refused = new CoplayError('SUBSCRIBE_FAILED', `broker refused the subscription to ${e.filter}`, { details: { reasonCode: code } });
+          this.onRefused(refused);
+          e.subject.error(refused);
         });
       },
     );

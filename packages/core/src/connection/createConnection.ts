@@ -42,7 +42,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   const errors$ = new Subject<CoplayError>();
   const queue = new SendQueue(o.queue, scheduler);
   const inFlight = new InFlight();
-  const registry = new SubscriptionRegistry(scheduler, o.unsubscribeGraceMs, o.profile.subscribeRetryMs ?? []);
+  const registry = new SubscriptionRegistry(scheduler, o.unsubscribeGraceMs, o.profile.subscribeRetryMs ?? [], (e) => report(e));
 
   let clientId = o.clientId ?? randomClientId();
   /** Becomes 4 after the broker refused MQTT 5 with `protocolFallback` on. */
@@ -218,7 +218,9 @@ export function createConnection(options: ConnectionOptions): Connection {
       // means the link went away under it (MQTT.js flushes its callbacks with "Connection closed").
       const reasonCode = (err as { code?: unknown }).code;
       if (m.qos === 0 || typeof reasonCode !== 'number') return lost(m);
-      m.reject(new CoplayError('PUBLISH_FAILED', err.message, { cause: err, details: { reasonCode } }));
+      const refused = new CoplayError('PUBLISH_FAILED', err.message, { cause: err, details: { reasonCode } });
+      report(refused); // also on errors$: a refusal is a deployment problem the caller may not be watching
+      m.reject(refused);
     });
   }
 

@@ -32,10 +32,14 @@ describe('refusals end a room as failed, typed', () => {
   it('a host whose subscription the broker refuses', async () => {
     const restore = refuseSubscribe(broker, 'cp/rf1/u/+');
     try {
-      const host = hostRoom(conns.open({ clientId: 'rf1-host' }), { room: 'rf1', secure: false });
+      const connection = conns.open({ clientId: 'rf1-host' });
+      const reported: string[] = [];
+      connection.errors$.subscribe((e) => reported.push(e.code));
+      const host = hostRoom(connection, { room: 'rf1', secure: false });
       rooms.push(host);
       const s = await failed(host);
       expect(s.error).toMatchObject({ code: 'SUBSCRIBE_FAILED' });
+      expect(reported).toContain('SUBSCRIBE_FAILED'); // also on the connection's errors$
       expect(host.input(2).value).toMatchObject({ buttons: 0 });
     } finally {
       restore();
@@ -87,9 +91,13 @@ describe.skipIf(!mosquitto.available)('a publish the broker refuses (MQTT 5 reas
     const broker = await startMosquitto({ acl });
     const conns = connections(() => broker.url);
     try {
-      const guest = joinRoom(conns.open({ clientId: 'carol.tab', protocolVersion: 5 }), { room: 'rf5', secure: false, browserEvents: false });
+      const connection = conns.open({ clientId: 'carol.tab', protocolVersion: 5 });
+      const reported: Array<{ code: string; reasonCode?: unknown }> = [];
+      connection.errors$.subscribe((e) => reported.push({ code: e.code, reasonCode: e.details?.reasonCode }));
+      const guest = joinRoom(connection, { room: 'rf5', secure: false, browserEvents: false });
       const s = await until(guest.status.value$, (st) => st.status === 'failed');
       expect((s as Extract<GuestStatus, { status: 'failed' }>).error).toMatchObject({ code: 'PUBLISH_REFUSED', details: { reasonCode: 0x87 } });
+      expect(reported).toContainEqual({ code: 'PUBLISH_FAILED', reasonCode: 0x87 }); // also on the connection's errors$
       await guest.close();
     } finally {
       await conns.closeAll();
