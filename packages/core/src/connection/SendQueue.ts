@@ -21,6 +21,8 @@ export interface QueuedMessage {
    * again until acknowledged, or rejected with `CLOSED` on close.
    */
   sent?: boolean;
+  /** Link drops in a row while this was the oldest unacknowledged message (poison detection). */
+  drops?: number;
   resolve(sent: boolean): void;
   reject(error: CoplayError): void;
   expiry?: Subscription;

@@ -13,6 +13,9 @@ import { brokerViolation } from './brokerViolation';
 import { validateFilter } from './validateTopic';
 import { randomHex } from '../util/randomHex';
 
+/** A QoS 1/2 message whose every send ends in a link drop this many times in a row is rejected (a poison message). */
+const POISON_DROPS = 3;
+
 function randomClientId(): string {
   return `coplay_${randomHex(4)}`;
 }
@@ -192,7 +195,21 @@ export function createConnection(options: ConnectionOptions): Connection {
   }
 
   function requeueInFlight(): void {
-    for (const m of inFlight.takeAll()) lost(m);
+    const all = inFlight.takeAll();
+    // Poison: a publish the broker answers by closing the link (e.g. a topic it cannot route) would be
+    // re-sent after every reconnect forever. The broker acknowledges in order, so the oldest message
+    // without an acknowledgement is the suspect of each drop; suspected POISON_DROPS times in a row
+    // (every send of it ended in a drop), it is rejected and the queue moves on.
+    const suspect = all.find((m) => m.qos > 0);
+    for (const m of all) {
+      if (m === suspect && !closed && !isTerminal() && (m.drops = (m.drops ?? 0) + 1) >= POISON_DROPS) {
+        const poison = new CoplayError('PUBLISH_FAILED', `the link dropped ${POISON_DROPS} times in a row before the broker acknowledged the message to ${m.topic}`, {
+          details: { poison: true, drops: POISON_DROPS, topic: m.topic },
+        });
+        report(poison);
+        m.reject(poison);
+      } else lost(m);
+    }
   }
 
   /** A message whose link went away before it was confirmed. */
