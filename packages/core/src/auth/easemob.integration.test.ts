@@ -1,7 +1,8 @@
 import { startBroker, startTokenAuthority, type EmbeddedBroker, type TokenAuthority } from '@coplay/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualTimeScheduler } from 'rxjs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConnection } from '../connection/createConnection';
-import { waitForState } from '../connection/testing';
+import { advance, waitForState } from '../connection/testing';
 import type { Connection, ConnectionOptions, ConnectionStatus, CredentialsRequest, Message } from '../connection/types';
 import { easemobCredentials, type EasemobCredentialsOptions } from './easemobCredentials';
 
@@ -185,16 +186,25 @@ describe('Easemob credentials → MQTT, end to end', () => {
     await setup();
     authority!.revokeUser('guest');
     const guest = credentialsFor('guest');
-    const { c: guestConn } = connect(guest.provider);
-    const failed = await waitForState(guestConn, 'auth-failed');
-    expect(failed.error.code).toBe('AUTH_REFUSED');
+    // The connection's timers run on virtual time, driven until it gives up.
+    const scheduler = new VirtualTimeScheduler();
+    const { c: guestConn } = connect(guest.provider, { scheduler });
+    const failed = waitForState(guestConn, 'auth-failed');
+    await vi.waitFor(() => {
+      advance(scheduler, 1000);
+      expect(guestConn.state.value.status).toBe('auth-failed');
+    });
+    expect((await failed).error.code).toBe('AUTH_REFUSED');
     expect(guest.calls.map((x) => x.refresh)).toEqual([false, true]);
     expect(authority!.counts.userToken).toBe(2);
     expect(connects('guest-dev@coplayapp')).toBe(2);
     expect(broker!.count('connack-refused', { clientId: 'guest-dev@coplayapp', returnCode: 4 })).toBe(2);
 
-    // No reconnect storm: nothing else reaches the broker or the authority.
-    await new Promise((r) => setTimeout(r, 300));
+    // No reconnect storm: a minute later nothing else has been attempted, so nothing reaches the
+    // broker or the authority (an attempt would leave auth-failed at once).
+    advance(scheduler, 60_000);
+    expect(guestConn.state.value.status).toBe('auth-failed');
+    expect(guest.calls).toHaveLength(2);
     expect(connects('guest-dev@coplayapp')).toBe(2);
     expect(authority!.counts.userToken).toBe(2);
     expect(guestConn.state.value.status).toBe('auth-failed');
