@@ -89,6 +89,34 @@ describe('PlayerInput', () => {
     expect(input.state).toEqual(press(4));
   });
 
+  it('judges frames that repeat the held state (keyframes) exactly as any other frame', () => {
+    const { input, frame, advanceTo, states } = setup();
+    const held: ControllerState = { buttons: 5, axes: [1, -1, 0, 1], triggers: [1, 0] };
+    expect(frame(1, held)).toBe('applied');
+    expect(frame(2, held)).toBe('unchanged');
+    expect(frame(2, held)).toBe('duplicate');
+    expect(frame(1, held)).toBe('outOfOrder');
+    expect(frame(3, held, 9)).toBe('staleSession');
+    const wrongVersion = encodeFrame({ seq: 4, state: held, session: 1 });
+    wrongVersion[0] = 1;
+    expect(input.receive(wrongVersion)).toBe('malformed');
+    expect(frame(4, held)).toBe('unchanged');
+    expect(states).toHaveLength(1);
+    input.interrupt(); // neutral: the same bytes must apply again when the guest is back
+    expect(frame(5, held)).toBe('applied');
+    expect(input.state).toEqual(held);
+    advanceTo(1000); // silence
+    expect(input.state).toEqual(NEUTRAL);
+    expect(frame(6, held)).toBe('applied');
+    expect(input.state).toEqual(held);
+    input.setPermissions({ buttons: 1, axes: 0, triggers: 0 });
+    expect(frame(7, held)).toBe('unchanged');
+    expect(input.state).toEqual({ ...NEUTRAL, buttons: 1 });
+    input.resetSession(2, 0);
+    expect(frame(8, held, 1)).toBe('staleSession');
+    expect(frame(0, held, 2)).toBe('unchanged');
+  });
+
   it('goes neutral and interrupted after silenceMs, then releases after releaseMs', () => {
     const { input, frame, advance, advanceTo, log, states } = setup();
     frame(1, press(1));

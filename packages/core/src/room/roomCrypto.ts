@@ -156,6 +156,7 @@ export class Mac {
   // One scratch state and output buffer, reused: a frame's tag is checked with no allocation.
   private scratch: Hmac | undefined;
   private readonly out = new Uint8Array(32);
+  private readonly seq = new Uint8Array(4);
 
   constructor(key: Uint8Array, label: string, room: string, gid: string) {
     this.base = hmac.create(sha256, key).update(context(label, room, gid));
@@ -163,20 +164,42 @@ export class Mac {
 
   /** The first `length` bytes of HMAC(key, context ‖ parts), in a new array. */
   tag(length: number, ...parts: Uint8Array[]): Uint8Array {
-    return this.compute(parts).slice(0, length);
+    const h = this.start();
+    for (const p of parts) h.update(p);
+    return this.finish(h).slice(0, length);
   }
 
-  /** Constant-time check of `tag` (its length decides the truncation). */
-  check(tag: Uint8Array, ...parts: Uint8Array[]): boolean {
-    const expected = this.compute(parts);
+  /** Constant-time check of `tag` against HMAC(key, context ‖ a ‖ b) (the tag's length decides the truncation). */
+  check(tag: Uint8Array, a: Uint8Array, b?: Uint8Array): boolean {
+    const h = this.start().update(a);
+    if (b) h.update(b);
+    return this.matches(tag, this.finish(h));
+  }
+
+  /**
+   * {@link check} of an input frame's tag: HMAC(key, context ‖ seqBytes(ext) ‖ frame), the same bytes
+   * as `check(tag, seqBytes(ext), frame)` without allocating (hot path: every frame of every guest).
+   */
+  checkFrame(tag: Uint8Array, ext: number, frame: Uint8Array): boolean {
+    const s = this.seq;
+    s[0] = ext >>> 24;
+    s[1] = ext >>> 16;
+    s[2] = ext >>> 8;
+    s[3] = ext;
+    return this.matches(tag, this.finish(this.start().update(s).update(frame)));
+  }
+
+  private matches(tag: Uint8Array, expected: Uint8Array): boolean {
     let diff = 0;
     for (let i = 0; i < tag.length; i++) diff |= tag[i]! ^ expected[i]!;
     return diff === 0 && tag.length > 0 && tag.length <= expected.length;
   }
 
-  private compute(parts: Uint8Array[]): Uint8Array {
-    const h = (this.scratch = this.base._cloneInto(this.scratch));
-    for (const p of parts) h.update(p);
+  private start(): Hmac {
+    return (this.scratch = this.base._cloneInto(this.scratch));
+  }
+
+  private finish(h: Hmac): Uint8Array {
     h.digestInto(this.out);
     return this.out;
   }
