@@ -67,6 +67,8 @@ describe('controlMessages', () => {
     });
     expect(parseHostPresence(jsonBytes({ v: V, n: 0 }))).toEqual({ v: V, n: 0, admission: 'auto', maxPlayers: 0, pingMs: 1000 });
     expect(parseHostPresence(jsonBytes({ v: V + 1, n: 0 }))).toBeUndefined();
+    expect(parseHostPresence(jsonBytes({ v: V, n: 0, inst: 'abcd1234' }))?.inst).toBe('abcd1234');
+    expect(parseHostPresence(jsonBytes({ v: V, n: 0, inst: 5 }))).toBeUndefined();
     expect(parseGuestPresence(jsonBytes({ v: V, n: 0, id: 'g', session: 1, name: 'Bo' }))).toEqual({ v: V, n: 0, id: 'g', session: 1, name: 'Bo' });
     expect(parseGuestPresence(jsonBytes({ v: V, n: 0, session: 1 }))).toBeUndefined();
     expect(cleanName('  ')).toBeUndefined();

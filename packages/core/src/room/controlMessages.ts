@@ -44,6 +44,8 @@ export interface HostPresence {
   readonly pingMs: number;
   /** The host's ECDH public key, base64url (authenticated rooms). */
   readonly dk?: string;
+  /** Random id of this host object: a new one restarts the host's control counter `n` (unauthenticated rooms' replay check). */
+  readonly inst?: string;
 }
 
 /** A guest's retained presence on `cp/{room}/p/{gid}`. */
@@ -163,6 +165,7 @@ export function parseHostPresence(bytes: Uint8Array): HostPresence | undefined {
   const m = parseJsonObject(bytes);
   if (!m || m.v !== ROOM_PROTOCOL_VERSION || !isCounter(m.n)) return undefined;
   if (m.dk !== undefined && typeof m.dk !== 'string') return undefined;
+  if (m.inst !== undefined && typeof m.inst !== 'string') return undefined;
   return {
     v: m.v,
     n: m.n,
@@ -170,6 +173,7 @@ export function parseHostPresence(bytes: Uint8Array): HostPresence | undefined {
     maxPlayers: Number.isInteger(m.maxPlayers) ? (m.maxPlayers as number) : 0,
     pingMs: isTime(m.pingMs) && m.pingMs > 0 ? m.pingMs : 1000,
     ...(m.dk !== undefined ? { dk: m.dk } : {}),
+    ...(m.inst !== undefined ? { inst: m.inst } : {}),
   };
 }
 

@@ -406,6 +406,34 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
     await broker.waitFor({ type: 'publish', topic: 'cp/r1/s', payload: '', retain: true });
   });
 
+  it('re-delivered control messages (QoS 1 duplicates) change nothing and are counted, both ways', async () => {
+    const h = host({ admission: 'manual' });
+    const a = guest('alice');
+    await until(a.room.status.value$, (s) => s.status === 'waiting');
+    expect(h.admit('alice')).toBe(true);
+    await playing(a.room);
+    const sent = (topic: string) =>
+      broker.events.filter((e) => e.type === 'publish' && e.topic === topic && json(e.payload!).t !== 'hello').map((e) => e.payload!);
+    const down = sent('cp/r1/d/alice');
+    const up = sent('cp/r1/u/alice');
+    expect(down.map((p) => json(p).t)).toEqual(expect.arrayContaining(['waiting', 'slot']));
+    expect(up.map((p) => json(p).t)).toContain('join');
+    const forged = { guest: a.room.stats.value.forged, host: h.stats.value.forged };
+
+    // A broker re-delivers them (same session): `waiting` after `slot` must not unseat the guest.
+    const raw = await rawClient(broker.url, { clientId: 'redeliver' });
+    raws.push(raw);
+    for (const p of down) await raw.publishAsync('cp/r1/d/alice', Buffer.from(p), { qos: 1 });
+    for (const p of up) await raw.publishAsync('cp/r1/u/alice', Buffer.from(p), { qos: 1 });
+    await expect.poll(() => a.room.stats.value.forged).toBe(forged.guest + down.length);
+    await expect.poll(() => h.stats.value.forged).toBe(forged.host + up.length);
+    expect(a.room.status.value).toEqual({ status: 'playing', slot: 2 });
+    expect(h.players.value.map((p) => p.slot)).toEqual([2]);
+    expect(h.pending.value).toEqual([]);
+    a.room.send(press(1 << Button.Y)); // still seated: its input reaches the host
+    await until(h.input(2).value$, (s) => s.buttons === 1 << Button.Y);
+  });
+
   it('waits for a host that starts later, and re-joins a host that crashed and came back', async () => {
     const proxy = await faultProxy(broker.url);
     try {
@@ -421,6 +449,27 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
       await until(a.room.status.value$, (s) => s.status === 'joining');
       const h2 = host();
       await playing(a.room);
+      a.room.send(press(1 << Button.X));
+      await until(h2.input(2).value$, (s) => s.buttons === 1 << Button.X);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a host object that replaces a crashed one counts its control messages from 0 again: the guest takes them', async () => {
+    const proxy = await faultProxy(broker.url);
+    try {
+      const h1 = host({ pingIntervalMs: 10 }, proxy.url);
+      const a = guest('alice');
+      await playing(a.room);
+      // Many pings: the first host's counter is far above what the next one starts with.
+      const pings = () => broker.events.filter((e) => e.type === 'publish' && e.topic === 'cp/r1/d/alice' && json(e.payload!).t === 'ping');
+      await expect.poll(() => pings().length).toBeGreaterThanOrEqual(30);
+      expect(h1.players.value.map((p) => p.slot)).toEqual([2]);
+      proxy.refuse();
+      await until(a.room.status.value$, (s) => s.status === 'joining');
+      const h2 = host();
+      await playing(a.room); // `slot` from h2 has n = 1 or so; without the reset it would be dropped as old
       a.room.send(press(1 << Button.X));
       await until(h2.input(2).value$, (s) => s.buttons === 1 << Button.X);
     } finally {

@@ -14,7 +14,7 @@ import { PlayerInput, type FrameVerdict } from './PlayerInput';
 import { CONTROL_TAG_BYTES, concatBytes, createHostKeys, deriveLinkKeys, fromBase64Url, PUBLIC_KEY_BYTES, signBody, toBase64Url, type HostKeys, type LinkKeys } from './roomCrypto';
 import { refusalOf } from './refusalOf';
 import { roomPublisher } from './roomPublisher';
-import { checkRoomFits, ROOM_PROTOCOL_VERSION, roomTopics, topicLimitsOf } from './roomTopics';
+import { checkRoomFits, randomLinkId, ROOM_PROTOCOL_VERSION, roomTopics, topicLimitsOf } from './roomTopics';
 import { RttEstimator } from './RttEstimator';
 import { TokenBucket } from './TokenBucket';
 import type { HostRoom, HostRoomOptions, HostStatus, PendingGuest, PlayerInfo, RoomStats } from './types';
@@ -420,8 +420,8 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
 
   const handleUp = (peer: Peer, gid: string, m: UpMessage) => {
     if (m.n <= peer.upN) {
-      // A replay (or a copy of an old message): authentic but not new.
-      if (secure) bumpStat('forged');
+      // A replay, or a broker's re-delivery (QoS 1): authentic but not new. Counted in both modes.
+      bumpStat('forged');
       return;
     }
     peer.upN = m.n;
@@ -638,6 +638,8 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
   listen(`${topics.root}/u/+`, 1, route(onUp, upPrefix));
 
   let presenceN = 0;
+  // Tells guests this is a new host object, whose control counter starts again (PROTOCOL.md, "Replays").
+  const instance = randomLinkId();
   let connected = false;
   const publishPresence = async () => {
     if (closed || (secure && !keys)) return;
@@ -647,6 +649,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
       admission: o.admission,
       maxPlayers: o.maxPlayers,
       pingMs: o.pingIntervalMs,
+      inst: instance,
       ...(keys ? { dk: toBase64Url(keys.dhPublic) } : {}),
     };
     const body = jsonBytes(presence);

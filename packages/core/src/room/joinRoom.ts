@@ -155,6 +155,8 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   let macs: LinkMacs | undefined;
   let hostDk: string | undefined;
   let presenceN = -1;
+  /** `inst` of the last host presence (unauthenticated rooms; authenticated ones tell a new host by its key). */
+  let hostInstance: string | undefined;
   /** A (verified) host presence arrived; until then the guest asks for it with `hello`. */
   let hostSeen = false;
   let connectedAt = scheduler.now();
@@ -335,13 +337,12 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
           bump('badControl');
           return;
         }
-        if (secure) {
-          if (message.n <= lastDownN) {
-            bump('forged'); // a replay
-            return;
-          }
-          lastDownN = message.n;
+        // Both modes: a replay, or a broker's QoS 1 re-delivery (an old `waiting` must not unseat us).
+        if (message.n <= lastDownN) {
+          bump('forged');
+          return;
         }
+        lastDownN = message.n;
         onDown(message);
       },
       error: (e: unknown) => fail(refusalOf(e, filter) ?? new CoplayError('SUBSCRIBE_FAILED', `subscription to ${filter} failed`, { cause: e })),
@@ -385,6 +386,11 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
         return;
       }
       hostPingMs = presence.pingMs;
+      if (presence.inst !== hostInstance) {
+        // A new host object (a reloaded host) counts its control messages from 0 again.
+        hostInstance = presence.inst;
+        lastDownN = -1;
+      }
       hostSeen = true;
       if (connected) void sendJoin();
       return;

@@ -71,7 +71,8 @@ export interface RoomStats {
   readonly badControl: number;
   /**
    * Authenticated rooms: frames and control messages whose tag does not match, replays, and
-   * joins under a topic id another guest holds. Dropped, never applied.
+   * joins under a topic id another guest holds. Any room: control messages with an old `n` (a
+   * replay, or a broker's QoS 1 re-delivery). Dropped, never applied.
    */
   readonly forged: number;
 }
@@ -189,7 +190,7 @@ export type HostTrust = 'pending' | 'verified' | 'unverified';
 
 /** What a guest dropped; counters only grow. */
 export interface GuestStats {
-  /** Host presence, broadcasts and control messages whose signature or tag did not match, and replays. */
+  /** Host presence, broadcasts and control messages whose signature or tag did not match, and replays (control messages re-delivered with an old `n` too, in any room). */
   readonly forged: number;
   /** Messages that are not of the protocol. */
   readonly badControl: number;
