@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const demoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = join(demoRoot, '../../node_modules/.bin/tsx');
 
 /** A `npm run demo` process started by a test. */
 export interface SpawnedDemo {
@@ -16,9 +15,13 @@ export interface SpawnedDemo {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Runs `tsx scripts/dev.ts` (what `npm run demo` runs) with extra environment. */
+/**
+ * Runs `node --import tsx scripts/dev.ts` (what `npm run demo` runs) with extra environment. One
+ * process, so a signal reaches the demo's own handlers: the `tsx` CLI would relay it through a parent
+ * that gives its child 30 ms to acknowledge and otherwise re-sends it or kills the child (exit 130).
+ */
 export function spawnDemo(env: Record<string, string>): SpawnedDemo {
-  const child = spawn(tsx, ['scripts/dev.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
     cwd: demoRoot,
     env: { ...process.env, ...env, FORCE_COLOR: '0', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
