@@ -43,6 +43,30 @@ describe('SubscriptionRegistry', () => {
     expect(registry.filters).toEqual([]);
   });
 
+  it('a subscriber asking for a higher QoS upgrades the filter, even during the grace period; a lower one does not', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const registry = new SubscriptionRegistry(scheduler, 250);
+    const asked: string[] = [];
+    const sink: SubscribeSink = {
+      subscribe(list, done) {
+        asked.push(list.map((e) => `${e.filter}@${e.qos}`).join(','));
+        done(list.map((e) => e.qos));
+      },
+      unsubscribe(filter) {
+        asked.push(`UNSUB ${filter}`);
+      },
+    };
+    registry.setSink(sink);
+    registry.topic('a', 0).subscribe().unsubscribe(); // now in its grace period
+    advance(scheduler, 100);
+    const b = registry.topic('a', 1).subscribe();
+    registry.topic('a', 0).subscribe();
+    expect(asked).toEqual(['a@0', 'a@1']);
+    b.unsubscribe();
+    registry.setSink(sink); // a new link asks for the held QoS
+    expect(asked).toEqual(['a@0', 'a@1', 'a@1']);
+  });
+
   it('resubscribes every live filter in one SUBSCRIBE on a new link', () => {
     const registry = new SubscriptionRegistry(new VirtualTimeScheduler(), 250);
     registry.topic('x/#', 1).subscribe();

@@ -12,7 +12,8 @@ export interface SubscribeSink {
 
 interface Entry {
   readonly filter: string;
-  readonly qos: QoS;
+  /** The highest QoS any subscriber asked for while the entry lives. */
+  qos: QoS;
   readonly subject: Subject<Message>;
   refs: number;
   /** SUBSCRIBE sent on the current sink. */
@@ -65,7 +66,11 @@ export class SubscriptionRegistry {
     return [...this.entries.keys()];
   }
 
-  /** A cold, ref-counted stream of the messages matching `filter`. Errors with `CLOSED` after {@link close}. */
+  /**
+   * A cold, ref-counted stream of the messages matching `filter`. Errors with `CLOSED` after {@link close}.
+   * A subscriber asking for a higher QoS than the filter holds upgrades it (one more SUBSCRIBE); it is
+   * never downgraded while the filter lives.
+   */
   topic(filter: string, qos: QoS): Observable<Message> {
     return new Observable<Message>((subscriber) => {
       if (this.closed) {
@@ -79,6 +84,15 @@ export class SubscriptionRegistry {
         this.routes.clear();
       }
       const e = entry;
+      if (qos > e.qos) {
+        // A later subscriber wants more: SUBSCRIBE again (the broker replaces the subscription's QoS).
+        e.qos = qos;
+        if (e.subscribed && this.sink) {
+          e.subscribed = false;
+          e.retry?.unsubscribe();
+          e.retry = undefined;
+        }
+      }
       e.refs++;
       e.grace?.unsubscribe();
       e.grace = undefined;
