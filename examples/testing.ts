@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { startBroker, startTokenAuthority, type EmbeddedBroker, type TokenAuthority } from '@coplay/testkit';
+export { CHROMIUM_ARGS } from '@coplay/testkit';
 
 /** A broker that accepts only tokens from a local Easemob-compatible authority, both on free ports. */
 export interface ExampleServices {
@@ -102,17 +103,6 @@ export function spawnIn(cwd: string, command: string, args: string[], env: Recor
   };
 }
 
-/** The flags the project runs Debian's chromium with (see the demo's e2e test). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * A host room in this test process, on the example services, through the built @coplay/core (the one

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { requireTool, startBroker, type EmbeddedBroker } from '@coplay/testkit';
+import { CHROMIUM_ARGS, requireTool, startBroker, type EmbeddedBroker } from '@coplay/testkit';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,16 +18,6 @@ import { findRuntime, type Runtime } from './runtimes';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const coreDist = fileURLToPath(new URL('../../packages/core/dist/index.js', import.meta.url));
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const TRANSPORT_CHECKS = [
   'tcp: connect, subscribe, publish qos 1, receive',

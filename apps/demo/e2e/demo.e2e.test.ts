@@ -5,24 +5,13 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, requireTool } from '@coplay/testkit';
+import { CHROMIUM_ARGS, freePort, requireTool } from '@coplay/testkit';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { spawnDemo, waitForUrls, type SpawnedDemo } from './spawnDemo';
 
 const browserTool = requireTool('chromium');
 const artifacts = fileURLToPath(new URL('../../../test-artifacts/demo', import.meta.url));
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 type DemoWindow = Window & {
   __coplayDemo?: {

@@ -30,6 +30,7 @@ export { startAedesCluster } from './startAedesCluster';
 export type { AedesCluster, AedesClusterNode, StartAedesClusterOptions } from './startAedesCluster';
 export { faultProxy } from './faultProxy';
 export type { FaultMode, FaultProxy } from './faultProxy';
+export { CHROMIUM_ARGS } from './chromiumArgs';
 export { requireTool } from './requireTool';
 export type { RequireToolOptions, ToolInfo, ToolName } from './requireTool';
 export { freePort, waitForPort } from './ports';
