@@ -16,12 +16,12 @@ export interface SpawnedDemo {
 }
 
 /**
- * Runs `node --import tsx scripts/dev.ts` (what `npm run demo` runs) with extra environment. One
+ * Runs `node --import tsx scripts/dev.ts [args]` (what `npm run demo [-- args]` runs) with extra environment. One
  * process, so a signal reaches the demo's own handlers: the `tsx` CLI would relay it through a parent
  * that gives its child 30 ms to acknowledge and otherwise re-sends it or kills the child (exit 130).
  */
-export function spawnDemo(env: Record<string, string>): SpawnedDemo {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
+export function spawnDemo(env: Record<string, string>, args: readonly string[] = []): SpawnedDemo {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev.ts', ...args], {
     cwd: demoRoot,
     env: { ...process.env, ...env, FORCE_COLOR: '0', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

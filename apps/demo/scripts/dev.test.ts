@@ -76,6 +76,12 @@ describe('npm run demo (scripts/dev.ts)', () => {
     }
   }, 90_000);
 
+  it('an unknown argument names the one it takes', async () => {
+    demo = spawnDemo({ COPLAY_DEMO_PORT: '0' }, ['--prdo']);
+    expect(await demo.exited).toBe(1);
+    expect(demo.output()).toContain('unknown argument --prdo (the only one is --prod');
+  }, 60_000);
+
   it('a malformed setting names the variable', async () => {
     demo = spawnDemo({ COPLAY_BROKER_PORT: 'eighty' });
     expect(await demo.exited).toBe(1);

@@ -1,5 +1,6 @@
 /**
  * `npm run demo`: embedded broker + local token authority + token API + Vite, in one process.
+ * `npm run demo -- --prod` serves a production build of the pages instead of the dev server.
  * Prints the host and guest URLs; Ctrl-C stops everything.
  */
 import { existsSync } from 'node:fs';
@@ -39,12 +40,18 @@ async function shutdown(signal: string): Promise<void> {
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a !== '--prod');
+if (unknown.length) fail(`unknown argument ${unknown.join(' ')} (the only one is --prod: serve a production build)`);
+const pages = args.includes('--prod') ? 'prod' : 'dev';
+
 try {
   const config = loadDemoConfig();
-  demo = await startDemo(config);
+  if (pages === 'prod') console.log('coplay demo: building the pages (vite build)...');
+  demo = await startDemo(config, { pages });
   const lines = [
     '',
-    `  coplay demo is running (${config.mode} mode)`,
+    `  coplay demo is running (${config.mode} mode, ${pages === 'prod' ? 'production build' : 'dev server'})`,
     '',
     `  Host  (P1, keyboard W/S):  ${demo.hostUrl}`,
     `  Guest (P2, joins the room): ${demo.guestUrl}`,

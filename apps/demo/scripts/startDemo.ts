@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer as createViteServer, type ViteDevServer } from 'vite';
+import { build, createServer as createViteServer, preview, type PreviewServer, type ViteDevServer } from 'vite';
 import { startTokenAuthority, type TokenAuthority } from '@coplay/testkit';
 import { startApiServer, type ApiServer, type NodeHandler } from './apiServer';
 import { publicConfig, type DemoConfig } from './demoConfig';
@@ -17,6 +19,12 @@ export interface StartDemoOptions {
   roomId?: string;
   /** Vite log level. Default 'warn'. */
   logLevel?: 'info' | 'warn' | 'error' | 'silent';
+  /**
+   * `dev` (default): Vite's dev server, modules served one by one and transformed on request.
+   * `prod`: `vite build` into a temporary directory, served by Vite's preview server — the pages
+   * as a deployment ships them (bundled, minified), with the same broker and `/api`.
+   */
+  pages?: 'dev' | 'prod';
 }
 
 /** Everything the dev script started; {@link close} stops it all. */
@@ -29,7 +37,9 @@ export interface RunningDemo {
   /** The local token authority (`local` mode). */
   readonly authority?: TokenAuthority;
   readonly api: ApiServer;
-  readonly vite: ViteDevServer;
+  /** Which pages are served (see {@link StartDemoOptions.pages}). */
+  readonly pages: 'dev' | 'prod';
+  readonly vite: ViteDevServer | PreviewServer;
   close(): Promise<void>;
 }
 
@@ -43,8 +53,34 @@ function displayHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** The public settings a static build may bake in; a prod-mode build must not, it has its own `/api/config`. */
+const BAKED_SETTINGS = ['COPLAY_PUBLIC_BROKER_URL', 'COPLAY_PUBLIC_TOKEN_URL'] as const;
+
+/** `vite build` of both pages into a fresh temporary directory (removed by the caller). */
+async function buildPages(logLevel: NonNullable<StartDemoOptions['logLevel']>): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), 'coplay-demo-prod-'));
+  const saved = BAKED_SETTINGS.map((k) => [k, process.env[k]] as const);
+  for (const k of BAKED_SETTINGS) delete process.env[k];
+  try {
+    await build({
+      root: demoRoot,
+      configFile: join(demoRoot, 'vite.config.ts'),
+      logLevel,
+      clearScreen: false,
+      build: { outDir, emptyOutDir: true },
+    });
+    return outDir;
+  } catch (err) {
+    await rm(outDir, { recursive: true, force: true });
+    throw err;
+  } finally {
+    for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;
+  }
+}
+
 /**
- * Starts the demo's pieces in order — token authority, broker, API server, Vite — and unwinds
+ * Starts the demo's pieces in order — token authority, broker, API server, Vite (dev server, or a
+ * build and the preview server) — and unwinds
  * the ones already running if a later one fails (e.g. a port is taken).
  */
 export async function startDemo(config: DemoConfig, options: StartDemoOptions = {}): Promise<RunningDemo> {
@@ -109,21 +145,37 @@ export async function startDemo(config: DemoConfig, options: StartDemoOptions = 
     });
     cleanups.push(() => api.close());
 
-    const vite = await createViteServer({
-      root: demoRoot,
-      configFile: join(demoRoot, 'vite.config.ts'),
-      logLevel: options.logLevel ?? 'warn',
-      clearScreen: false,
-      server: {
-        host: config.host,
-        port: config.port,
-        strictPort: true,
-        proxy: { '/api': { target: api.url } },
-      },
-    });
-    cleanups.push(() => vite.close());
+    const pages = options.pages ?? 'dev';
+    const logLevel = options.logLevel ?? 'warn';
+    const listenOptions = { host: config.host, port: config.port, strictPort: true, proxy: { '/api': { target: api.url } } };
+    let vite: ViteDevServer | PreviewServer;
     try {
-      await vite.listen();
+      if (pages === 'prod') {
+        const outDir = await buildPages(logLevel);
+        cleanups.push(() => rm(outDir, { recursive: true, force: true }));
+        // The preview server listens as it starts; it serves outDir as a static site.
+        const server = await preview({
+          root: demoRoot,
+          configFile: join(demoRoot, 'vite.config.ts'),
+          logLevel,
+          clearScreen: false,
+          build: { outDir },
+          preview: listenOptions,
+        });
+        cleanups.push(() => server.close());
+        vite = server;
+      } else {
+        const server = await createViteServer({
+          root: demoRoot,
+          configFile: join(demoRoot, 'vite.config.ts'),
+          logLevel,
+          clearScreen: false,
+          server: listenOptions,
+        });
+        cleanups.push(() => server.close());
+        await server.listen();
+        vite = server;
+      }
     } catch (err) {
       if (err instanceof Error && /already in use/i.test(err.message)) {
         throw new PortInUseError(config.port, config.host, 'COPLAY_DEMO_PORT', 'the page server (Vite)');
@@ -141,6 +193,7 @@ export async function startDemo(config: DemoConfig, options: StartDemoOptions = 
       ...(broker ? { broker } : {}),
       ...(authority ? { authority } : {}),
       api,
+      pages,
       vite,
       close: unwind,
     };
