@@ -115,6 +115,9 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
     ...(creds.username !== undefined ? { username: creds.username } : {}),
     ...(creds.password !== undefined ? { password: creds.password as string } : {}),
     ...(will ? { will: { topic: will.topic, payload: will.payload as string, qos: will.qos ?? 0, retain: will.retain ?? false } } : {}),
+    // mqtt-packet otherwise fills a cache of 65,536 two-byte Buffers when the first packet (CONNECT) is
+    // written: with a browser's Buffer polyfill, tens of ms of main thread and GC before a page can connect.
+    ...(IN_BROWSER ? { writeCache: false } : {}),
     ...options.mqttOptions,
   };
   // Ours drive reconnects and queueing; MQTT.js's must stay off whatever mqttOptions says.
