@@ -6,7 +6,7 @@ import { decodeFrame } from '../input/decodeFrame';
 import { guestWill } from './guestWill';
 import { hostRoom } from './hostRoom';
 import { joinRoom } from './joinRoom';
-import { broadcastUntil, connections, press, rawClient, until } from './roomTestKit';
+import { broadcastUntil, connections, json, press, rawClient, until } from './roomTestKit';
 import type { GuestRoom, HostRoom } from './types';
 
 let broker: EmbeddedBroker;
@@ -203,6 +203,41 @@ describe('joinRoom', () => {
     await until(h.input(2).value$, (s) => s.buttons === 0);
     await g.close();
     expect(focused.observed || release$.observed).toBe(false); // closing the room stops listening
+  });
+
+  it('a ping the broker delivers ahead of the `slot` sent before it (QoS 0 overtaking QoS 1) does not drop the `slot`; replays still do', async () => {
+    // A hand-made host speaking the documented wire protocol (unauthenticated room).
+    const host = await rawClient(broker.url, { clientId: 'hand-host' });
+    try {
+      await host.subscribeAsync('cp/r6/u/+', { qos: 1 });
+      const presence = { v: 2, n: 0, admission: 'auto', maxPlayers: 2, pingMs: 1000, inst: 'hand' };
+      await host.publishAsync('cp/r6/h', JSON.stringify(presence), { qos: 1, retain: true });
+      const down = (m: Record<string, unknown>, qos: 0 | 1) => host.publishAsync('cp/r6/d/g6', JSON.stringify(m), { qos });
+      let session: number | undefined;
+      host.on('message', (topic, payload) => {
+        const m = json(payload);
+        if (topic === 'cp/r6/u/g6' && m.t === 'join') session ??= m.session as number;
+      });
+      // A join retry an hour away: the first `slot` is the only one this guest gets.
+      const g = joinRoom(conns.open({ clientId: 'g6' }), { room: 'r6', secure: false, browserEvents: false, joinRetryMs: 3_600_000 });
+      rooms.push(g);
+      await expect.poll(() => session, { timeout: 10_000 }).toBeDefined();
+      // The host sent slot (n 1, QoS 1) then ping (n 2, QoS 0); the ping arrives first.
+      await down({ t: 'ping', n: 2, ts: 1 }, 0);
+      await down({ t: 'slot', n: 1, slot: 2, session }, 1);
+      await until(g.status.value$, (s) => s.status === 'playing', 10_000, 'playing');
+      expect(g.stats.value.forged).toBe(0);
+
+      // Replays of either kind are still counted and not applied.
+      await down({ t: 'ping', n: 2, ts: 2 }, 0);
+      await down({ t: 'kick', n: 1 }, 1);
+      await until(g.stats.value$, (s) => s.forged === 2, 10_000, 'two replays counted');
+      expect(g.status.value).toEqual({ status: 'playing', slot: 2 });
+      await down({ t: 'kick', n: 3 }, 1);
+      await until(g.status.value$, (s) => s.status === 'kicked', 10_000, 'kicked');
+    } finally {
+      await host.endAsync(true);
+    }
   });
 
   it('a guest that finds no host presence (someone deleted the retained one) asks for it with hello, and joins', async () => {

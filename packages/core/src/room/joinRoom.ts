@@ -135,6 +135,8 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   /** Counter of guest → host control messages (replay protection). */
   let upN = 0;
   let lastDownN = -1;
+  /** Pings come at QoS 0, the rest at QoS 1: see the `n` check in listenDown. */
+  let lastPingN = -1;
   let current: ControllerState = NEUTRAL;
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let connected = false;
@@ -338,11 +340,15 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
           return;
         }
         // Both modes: a replay, or a broker's QoS 1 re-delivery (an old `waiting` must not unseat us).
-        if (message.n <= lastDownN) {
+        // Pings (QoS 0) and the rest (QoS 1) are checked apart: a broker may deliver a ping ahead of a
+        // `slot` the host sent just before it, and that `slot` is no replay (both counts come from one `n`).
+        const ping = message.t === 'ping';
+        if (message.n <= (ping ? lastPingN : lastDownN)) {
           bump('forged');
           return;
         }
-        lastDownN = message.n;
+        if (ping) lastPingN = message.n;
+        else lastDownN = message.n;
         onDown(message);
       },
       error: (e: unknown) => fail(refusalOf(e, filter) ?? new CoplayError('SUBSCRIBE_FAILED', `subscription to ${filter} failed`, { cause: e })),
@@ -390,6 +396,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
         // A new host object (a reloaded host) counts its control messages from 0 again.
         hostInstance = presence.inst;
         lastDownN = -1;
+        lastPingN = -1;
       }
       hostSeen = true;
       if (connected) void sendJoin();
@@ -420,6 +427,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
       hostDk = presence.dk;
       macs = new LinkMacs(keys, room, gid);
       lastDownN = -1;
+      lastPingN = -1;
     }
     hostSeen = true;
     hostTrust.set('verified');
