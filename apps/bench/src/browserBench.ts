@@ -331,3 +331,201 @@ export async function demoKeyToHost(presses: number): Promise<Pick<KeyToHostResu
     await demo.stop('SIGINT');
   }
 }
+
+/**
+ * On the guest page, before any page script: milestones of opening the link, in ms since navigation
+ * start (the WebSocket's first message is the broker's CONNACK; "playing" is read from the demo's
+ * `__coplayDemo.room` after each message, on a MessageChannel chain), and every WebSocket send.
+ */
+const OPEN_PROBE = `(() => {
+  const s = { wsCreated: null, wsOpen: null, connack: null, playing: null, sends: [] };
+  window.__open = s;
+  const now = () => performance.now();
+  let until = 0;
+  let running = false;
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => {
+    const room = window.__coplayDemo && window.__coplayDemo.room;
+    if (s.playing === null && room && room.status === 'playing') s.playing = now();
+    if (s.playing === null && performance.now() < until) ch.port2.postMessage(0); else running = false;
+  };
+  const Orig = window.WebSocket;
+  window.WebSocket = class extends Orig {
+    constructor(...a) {
+      super(...a);
+      if (s.wsCreated === null) s.wsCreated = now();
+      this.addEventListener('open', () => { if (s.wsOpen === null) s.wsOpen = now(); });
+      this.addEventListener('message', () => {
+        if (s.connack === null) s.connack = now();
+        until = performance.now() + 25;
+        if (!running) { running = true; ch.port2.postMessage(0); }
+      });
+    }
+    send(d) {
+      s.sends.push(now());
+      return super.send(d);
+    }
+  };
+})();`;
+
+/** Milestones of one open, in ms since the guest page's navigation start. */
+export interface OpenMilestones {
+  /** The bench's `goto` call, relative to navigation start (negative: before it). */
+  gotoCall: number;
+  htmlReceived: number;
+  domContentLoaded: number;
+  configFetched: number;
+  tokenRequested: number;
+  tokenFetched: number;
+  webSocketCreated: number;
+  webSocketOpen: number;
+  mqttConnected: number;
+  joined: number;
+  /** The guest's last WebSocket send before the host applied its input. */
+  inputSent: number;
+  hostApplied: number;
+}
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface DemoOpenResult {
+  opens: number;
+  milestones: OpenMilestones[];
+  /** Stage → duration of each open, ms, in {@link OPEN_STAGES} order. */
+  stages: Record<string, number[]>;
+  stageSummary: Record<string, Spread>;
+  /** Navigation start → the host applies the input, ms. */
+  total: Spread;
+}
+
+function spread(xs: readonly number[]): Spread {
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!s.length) return { median: Number.NaN, min: Number.NaN, max: Number.NaN };
+  const mid = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return { median: mid, min: s[0]!, max: s[s.length - 1]! };
+}
+
+/** The milestones in the order a guest page reaches them. */
+export const OPEN_STAGES: Array<[string, keyof OpenMilestones]> = [
+  ['navigation start → HTML received', 'htmlReceived'],
+  ['→ scripts loaded and run (DOMContentLoaded)', 'domContentLoaded'],
+  ['→ /api/config fetched', 'configFetched'],
+  ['→ /api/token requested (page mounts the room, creates the connection)', 'tokenRequested'],
+  ['→ /api/token fetched (MQTT credentials minted)', 'tokenFetched'],
+  ['→ WebSocket created (MQTT.js client set up)', 'webSocketCreated'],
+  ['→ WebSocket open (handshake)', 'webSocketOpen'],
+  ['→ MQTT connected (CONNACK)', 'mqttConnected'],
+  ['→ joined, seated as P2 (room handshake)', 'joined'],
+  ['→ first input sent', 'inputSent'],
+  ['→ host applies it (P2 input changes)', 'hostApplied'],
+];
+
+/**
+ * Open guest link → first input accepted by the host, on the demo's production build
+ * (`npm run demo -- --prod`): for each open a host page (its own Chromium) opens a fresh room, and a
+ * fresh browser context in a second Chromium opens the room's share link while CDP holds d-pad down
+ * (a key-down every 10 ms from before navigation); the time runs until the host's P2 input changes.
+ */
+export async function demoOpenToFirstInput(opens: number): Promise<DemoOpenResult> {
+  const { freePort } = await import('@coplay/testkit');
+  const { spawnDemo, waitForUrls } = await import('../../demo/e2e/spawnDemo');
+  const demo = spawnDemo({ COPLAY_DEMO_PORT: String(await freePort()) }, ['--prod']);
+  const browsers: Browser[] = [];
+  try {
+    const urls = await waitForUrls(demo, 90_000);
+    const [hostBrowser, guestBrowser] = await Promise.all(
+      [0, 1].map(async () => {
+        const b = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+        browsers.push(b);
+        return b;
+      }),
+    );
+    const hostPage = await hostBrowser!.newPage({ viewport: { width: 1280, height: 760 } });
+    await hostPage.addInitScript(DEMO_WATCH);
+    const milestones: OpenMilestones[] = [];
+    for (let o = 0; o < opens; o++) {
+      await hostPage.goto(urls.hostUrl.replace(/room=\w+/, `room=open${o}${Date.now().toString(36)}`));
+      const link = hostPage.locator('[data-testid="share-link"]');
+      await link.waitFor({ timeout: 30_000 });
+      let shared = '';
+      for (let i = 0; i < 200 && !shared.includes('#'); i++) {
+        shared = await link.inputValue();
+        if (!shared.includes('#')) await sleep(50);
+      }
+      await sleep(300); // the host page settles (retained presence published, first renders done)
+
+      const context = await guestBrowser!.newContext({ viewport: { width: 1280, height: 760 } });
+      try {
+        const page = await context.newPage();
+        await page.addInitScript(OPEN_PROBE);
+        const cdp = await context.newCDPSession(page);
+        let holding = true;
+        const hold = (async () => {
+          for (let n = 0; holding; n++) {
+            await cdp
+              .send('Input.dispatchKeyEvent', { type: 'keyDown', key: 'ArrowDown', code: 'ArrowDown', windowsVirtualKeyCode: 40, autoRepeat: n > 0 })
+              .catch(() => {});
+            await sleep(10);
+          }
+        })();
+        const gotoAt = Date.now();
+        await page.goto(shared, { waitUntil: 'commit' });
+        const origin = await page.evaluate<number>('performance.timeOrigin');
+        let applied: number | undefined;
+        for (let tries = 0; tries < 600 && applied === undefined; tries++) {
+          await sleep(25);
+          const p2 = await hostPage.evaluate<Array<[number, number]>>('window.__p2');
+          applied = p2.find(([t, b]) => t >= origin && b !== 0)?.[0];
+        }
+        holding = false;
+        await hold;
+        if (applied === undefined) throw new Error(`bench: open ${o}: the host never applied the guest's input`);
+        const g = await page.evaluate<{
+          nav: { responseEnd: number; domContentLoadedEventEnd: number };
+          res: Array<{ name: string; startTime: number; responseEnd: number }>;
+          open: { wsCreated: number | null; wsOpen: number | null; connack: number | null; playing: number | null; sends: number[] };
+        }>(`({
+          nav: performance.getEntriesByType('navigation')[0].toJSON(),
+          res: performance.getEntriesByType('resource').map((e) => ({ name: e.name, startTime: e.startTime, responseEnd: e.responseEnd })),
+          open: window.__open,
+        })`);
+        const entry = (path: string) => g.res.find((r) => new URL(r.name).pathname === path);
+        const hostApplied = applied - origin;
+        milestones.push({
+          gotoCall: gotoAt - origin,
+          htmlReceived: g.nav.responseEnd,
+          domContentLoaded: g.nav.domContentLoadedEventEnd,
+          configFetched: entry('/api/config')?.responseEnd ?? Number.NaN,
+          tokenRequested: entry('/api/token')?.startTime ?? Number.NaN,
+          tokenFetched: entry('/api/token')?.responseEnd ?? Number.NaN,
+          webSocketCreated: g.open.wsCreated ?? Number.NaN,
+          webSocketOpen: g.open.wsOpen ?? Number.NaN,
+          mqttConnected: g.open.connack ?? Number.NaN,
+          joined: g.open.playing ?? Number.NaN,
+          inputSent: g.open.sends.filter((t) => t <= hostApplied).at(-1) ?? Number.NaN,
+          hostApplied,
+        });
+      } finally {
+        await context.close();
+      }
+    }
+    // A stage is how long its milestone came after the latest one above it (0 when it was already
+    // reached in parallel, e.g. the config fetched before DOMContentLoaded): the stages add up to the total.
+    const stages: Record<string, number[]> = {};
+    for (const [i, [name, key]] of OPEN_STAGES.entries()) {
+      stages[name] = milestones.map((m) => {
+        const before = Math.max(0, ...OPEN_STAGES.slice(0, i).map(([, k]) => m[k]).filter((x) => !Number.isNaN(x)));
+        return Math.max(0, m[key] - before);
+      });
+    }
+    const stageSummary = Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, spread(v)]));
+    return { opens, milestones, stages, stageSummary, total: spread(milestones.map((m) => m.hostApplied)) };
+  } finally {
+    for (const b of browsers) await b.close().catch(() => {});
+    await demo.stop('SIGINT');
+  }
+}
