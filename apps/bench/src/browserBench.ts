@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { sleep } from './pace';
 import { summarize, type LatencySummary } from './stats';
 
@@ -124,6 +124,21 @@ export interface KeyToHostResult {
   /** Open the guest page → the host applies its first input (production build, loopback). */
   openToFirstInputMs: number[];
   guestFramesPerPublish?: number;
+  /**
+   * Host page clock − guest page clock (ms) at the same instant: each page's \`timeOrigin\` (wall clock)
+   * against its navigation start on the system's monotonic clock (CDP). Guest stamps are corrected by it.
+   */
+  clockOffsetMs: number;
+  /** keydown → host input p50 (µs) of each third of the presses, in order: how much it moves within a run. */
+  thirdsP50: number[];
+}
+
+/** A page's `timeOrigin` minus its navigation start on the monotonic clock CDP's timestamps use, ms. */
+async function wallMinusMonotonic(page: Page, cdp: CDPSession): Promise<number> {
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const navStart = metrics.find((m) => m.name === 'NavigationStart')!.value;
+  return (await page.evaluate<number>('performance.timeOrigin')) - navStart * 1000;
 }
 
 const BUTTON_A = 1 << 0;
@@ -185,8 +200,10 @@ export async function keyToHost(wsUrl: string, presses: number, opens: number): 
     const guestWsSends = (await guestPage.evaluate<number>('window.__ws.sent.length')) - guestSendsBefore;
     const framesPerPublish = guestWsSends > 0 ? (guestFramesSent - sentBefore) / guestWsSends : undefined;
 
-    const keydowns = await guestPage.evaluate<number[]>('window.__bench.keydowns');
-    const sends = await guestPage.evaluate<number[]>('window.__ws.sent');
+    // Both page clocks on one base: guest stamps + offset are host-clock stamps.
+    const offset = (await wallMinusMonotonic(hostPage, cdp)) - (await wallMinusMonotonic(guestPage, guestCdp));
+    const keydowns = (await guestPage.evaluate<number[]>('window.__bench.keydowns')).map((t) => t + offset);
+    const sends = (await guestPage.evaluate<number[]>('window.__ws.sent')).map((t) => t + offset);
     const changes = await hostPage.evaluate<Array<[number, number]>>('window.__bench.changes');
     const recv = await hostPage.evaluate<number[]>('window.__ws.recv');
     const net = netRecv.map(toEpoch);
@@ -195,7 +212,7 @@ export async function keyToHost(wsUrl: string, presses: number, opens: number): 
     const dispatches = await hostPage.evaluate<number[]>('window.__bench.dispatches');
     const { total, stage, matched } = splitStages(keydowns.slice(-presses), sends, presses$, recv, net, dispatches);
     // The browser's own share of the first stage: event created (timeStamp) → first listener runs.
-    const handled = await guestPage.evaluate<number[]>('window.__bench.handled');
+    const handled = (await guestPage.evaluate<number[]>('window.__bench.handled')).map((t) => t + offset);
     const kd = keydowns.slice(-presses);
     const hd = handled.slice(-presses);
     if (hd.length === kd.length) stage['… of which keydown created → first listener runs (browser)'] = kd.map((k, i) => (hd[i]! - k) * 1000);
@@ -226,6 +243,8 @@ export async function keyToHost(wsUrl: string, presses: number, opens: number): 
       total: summarize(total, presses),
       stages: Object.fromEntries(Object.entries(stage).map(([k, v]) => [k, summarize(v, v.length)])),
       openToFirstInputMs,
+      clockOffsetMs: offset,
+      thirdsP50: [0, 1, 2].map((i) => summarize(total.slice(Math.floor((i * total.length) / 3), Math.floor(((i + 1) * total.length) / 3)), 0).p50),
       ...(framesPerPublish !== undefined ? { guestFramesPerPublish: framesPerPublish } : {}),
     };
   } finally {
@@ -446,6 +465,7 @@ export async function demoOpenToFirstInput(opens: number): Promise<DemoOpenResul
     );
     const hostPage = await hostBrowser!.newPage({ viewport: { width: 1280, height: 760 } });
     await hostPage.addInitScript(DEMO_WATCH);
+    const hostCdp = await hostPage.context().newCDPSession(hostPage);
     const milestones: OpenMilestones[] = [];
     for (let o = 0; o < opens; o++) {
       await hostPage.goto(urls.hostUrl.replace(/room=\w+/, `room=open${o}${Date.now().toString(36)}`));
@@ -484,6 +504,8 @@ export async function demoOpenToFirstInput(opens: number): Promise<DemoOpenResul
         holding = false;
         await hold;
         if (applied === undefined) throw new Error(`bench: open ${o}: the host never applied the guest's input`);
+        // The host's stamp on the guest page's clock (see keyToHost's clock offset).
+        applied -= (await wallMinusMonotonic(hostPage, hostCdp)) - (await wallMinusMonotonic(page, cdp));
         const g = await page.evaluate<{
           nav: { responseEnd: number; domContentLoadedEventEnd: number };
           res: Array<{ name: string; startTime: number; responseEnd: number }>;

@@ -410,6 +410,8 @@ async function main(): Promise<void> {
       md.push('');
     }
     md.push(`- Chromium sends ${browser.guestFramesPerPublish?.toFixed(2) ?? '–'} WebSocket frames per \`send\` (CDP \`Network.webSocketFrameSent\` ÷ sends).`);
+    md.push(`- keydown → host input p50 of each third of the presses, in order: ${browser.thirdsP50.map(fmtUs).join(', ')}.`);
+    md.push(`- The two Chromium processes' page clocks (\`performance.timeOrigin + now()\`) differed by ${fmtUs(browser.clockOffsetMs * 1000)} (host − guest; each page's time origin against its navigation start on the monotonic clock CDP stamps with); guest stamps are corrected by it. Page stamps have the browser's 100 µs resolution.`);
     md.push(`- Open the guest page → the host applies its first input (fresh page, production build, key pressed every ~15 ms from navigation): ${browser.openToFirstInputMs.map((x) => `${Math.round(x)} ms`).join(', ')}.`, '');
     if (demoOpen) {
       md.push(`### Open guest link → first input accepted, on the demo's production build`, '');
