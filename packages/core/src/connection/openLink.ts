@@ -182,16 +182,19 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
     down({ reason, connectedAt, silent: lastError === undefined, kicked });
   });
 
+  // MQTT.js corks its stream while it writes a packet and uncorks on `process.nextTick`, which its
+  // browser build runs as setTimeout(0): a packet would wait for a timer task, behind rendering on a
+  // busy page. Called once a packet is complete: sends it now (still one frame).
+  const sendNow = () => {
+    if (IN_BROWSER) (client.stream as { uncork?: () => void } | undefined)?.uncork?.();
+  };
   return {
     get connected() {
       return live && client.connected && !client.disconnecting && !(client.stream as { destroyed?: boolean } | undefined)?.destroyed;
     },
     publish(topic, payload, qos, retain, done) {
       client.publish(topic, payload as string, { qos, retain }, (err) => done(err ?? undefined));
-      // MQTT.js corks its stream while it writes a packet and uncorks on `process.nextTick`, which its
-      // browser build runs as setTimeout(0): an input frame would wait for a timer task, behind
-      // rendering on a busy page. The packet is complete now; send it (still one frame).
-      if (IN_BROWSER) (client.stream as { uncork?: () => void } | undefined)?.uncork?.();
+      sendNow();
     },
     subscribe(list, done) {
       const map: Record<string, { qos: QoS }> = {};
@@ -202,9 +205,13 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
         if (err && !codes) return done(undefined);
         done(codes ?? list.map((_, i) => granted?.[i]?.qos));
       });
+      sendNow(); // a page joining a room waits for this SUBACK (and the retained messages after it)
     },
     unsubscribe(filter) {
-      if (live && client.connected) client.unsubscribe(filter);
+      if (live && client.connected) {
+        client.unsubscribe(filter);
+        sendNow();
+      }
     },
     end(done) {
       live = false;
