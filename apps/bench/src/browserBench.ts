@@ -353,20 +353,26 @@ export async function demoKeyToHost(presses: number): Promise<Pick<KeyToHostResu
 
 /**
  * On the guest page, before any page script: milestones of opening the link, in ms since navigation
- * start (the WebSocket's first message is the broker's CONNACK; "playing" is read from the demo's
- * `__coplayDemo.room` after each message, on a MessageChannel chain), and every WebSocket send.
+ * start. The WebSocket's first message is the broker's CONNACK. A guest sends its first input frame
+ * (a PUBLISH on the room's `i/` topic) in the same task that handles the host's `slot`, so that send
+ * stamps "seated"; every input frame's send is kept.
  */
 const OPEN_PROBE = `(() => {
-  const s = { wsCreated: null, wsOpen: null, connack: null, playing: null, sends: [] };
+  const s = { wsCreated: null, wsOpen: null, connack: null, frames: [] };
   window.__open = s;
   const now = () => performance.now();
-  let until = 0;
-  let running = false;
-  const ch = new MessageChannel();
-  ch.port1.onmessage = () => {
-    const room = window.__coplayDemo && window.__coplayDemo.room;
-    if (s.playing === null && room && room.status === 'playing') s.playing = now();
-    if (s.playing === null && performance.now() < until) ch.port2.postMessage(0); else running = false;
+  const dec = new TextDecoder();
+  // Whether a send holds a PUBLISH to an input topic (fixed header, remaining length, 2-byte topic
+  // length, topic), looking at every MQTT packet in it.
+  const hasFrame = (d) => {
+    const b = d instanceof ArrayBuffer ? new Uint8Array(d) : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : undefined;
+    for (let p = 0; b && p + 1 < b.length; ) {
+      let i = p + 1, len = 0, mul = 1;
+      do { len += (b[i] & 0x7f) * mul; mul *= 128; } while (b[i++] & 0x80 && i < p + 5);
+      if (b[p] >> 4 === 3 && dec.decode(b.subarray(i + 2, i + 2 + ((b[i] << 8) | b[i + 1]))).includes('/i/')) return true;
+      p = i + len;
+    }
+    return false;
   };
   const Orig = window.WebSocket;
   window.WebSocket = class extends Orig {
@@ -374,14 +380,11 @@ const OPEN_PROBE = `(() => {
       super(...a);
       if (s.wsCreated === null) s.wsCreated = now();
       this.addEventListener('open', () => { if (s.wsOpen === null) s.wsOpen = now(); });
-      this.addEventListener('message', () => {
-        if (s.connack === null) s.connack = now();
-        until = performance.now() + 25;
-        if (!running) { running = true; ch.port2.postMessage(0); }
-      });
+      this.addEventListener('message', () => { if (s.connack === null) s.connack = now(); });
     }
     send(d) {
-      s.sends.push(now());
+      const t = now();
+      if (hasFrame(d)) s.frames.push(t);
       return super.send(d);
     }
   };
@@ -399,8 +402,9 @@ export interface OpenMilestones {
   webSocketCreated: number;
   webSocketOpen: number;
   mqttConnected: number;
+  /** The guest's first input frame, sent as it handles the host's `slot`. */
   joined: number;
-  /** The guest's last WebSocket send before the host applied its input. */
+  /** The guest's last input frame sent before the host applied its input. */
   inputSent: number;
   hostApplied: number;
 }
@@ -438,8 +442,8 @@ export const OPEN_STAGES: Array<[string, keyof OpenMilestones]> = [
   ['→ WebSocket created (MQTT.js client set up)', 'webSocketCreated'],
   ['→ WebSocket open (handshake)', 'webSocketOpen'],
   ['→ MQTT connected (CONNACK)', 'mqttConnected'],
-  ['→ joined, seated as P2 (room handshake)', 'joined'],
-  ['→ first input sent', 'inputSent'],
+  ['→ seated as P2: first input frame sent (room handshake)', 'joined'],
+  ['→ input frame carrying the key sent', 'inputSent'],
   ['→ host applies it (P2 input changes)', 'hostApplied'],
 ];
 
@@ -509,7 +513,7 @@ export async function demoOpenToFirstInput(opens: number): Promise<DemoOpenResul
         const g = await page.evaluate<{
           nav: { responseEnd: number; domContentLoadedEventEnd: number };
           res: Array<{ name: string; startTime: number; responseEnd: number }>;
-          open: { wsCreated: number | null; wsOpen: number | null; connack: number | null; playing: number | null; sends: number[] };
+          open: { wsCreated: number | null; wsOpen: number | null; connack: number | null; frames: number[] };
         }>(`({
           nav: performance.getEntriesByType('navigation')[0].toJSON(),
           res: performance.getEntriesByType('resource').map((e) => ({ name: e.name, startTime: e.startTime, responseEnd: e.responseEnd })),
@@ -527,8 +531,8 @@ export async function demoOpenToFirstInput(opens: number): Promise<DemoOpenResul
           webSocketCreated: g.open.wsCreated ?? Number.NaN,
           webSocketOpen: g.open.wsOpen ?? Number.NaN,
           mqttConnected: g.open.connack ?? Number.NaN,
-          joined: g.open.playing ?? Number.NaN,
-          inputSent: g.open.sends.filter((t) => t <= hostApplied).at(-1) ?? Number.NaN,
+          joined: g.open.frames[0] ?? Number.NaN,
+          inputSent: g.open.frames.filter((t) => t <= hostApplied).at(-1) ?? Number.NaN,
           hostApplied,
         });
       } finally {

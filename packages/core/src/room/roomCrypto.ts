@@ -1,7 +1,8 @@
 // The cryptography of authenticated rooms (PROTOCOL.md, "Authentication"). Published constructions
-// only: ECDSA P-256 signatures, ECDH P-256 + HKDF-SHA256 (RFC 5869) for per-guest keys (WebCrypto),
+// only: ECDSA P-256 signatures and ECDH P-256 (WebCrypto), HKDF-SHA256 (RFC 5869) for per-guest keys,
 // HMAC-SHA256 (RFC 2104) truncated for tags (@noble/hashes, because a tag must be checked
 // synchronously, in the order frames arrive).
+import { hkdf } from '@noble/hashes/hkdf';
 import { hmac } from '@noble/hashes/hmac';
 import { sha256 } from '@noble/hashes/sha2';
 import { CoplayError } from '../errors/CoplayError';
@@ -138,10 +139,11 @@ export async function deriveLinkKeys(
 ): Promise<LinkKeys> {
   const s = subtle();
   const peer = await s.importKey('raw', bs(peerPublic), ECDH, false, []);
-  const shared = await s.deriveBits({ name: 'ECDH', public: peer }, privateKey, 256);
-  const ikm = await s.importKey('raw', shared, 'HKDF', false, ['deriveBits']);
+  const shared = new Uint8Array(await s.deriveBits({ name: 'ECDH', public: peer }, privateKey, 256));
   const info = concatBytes(context('keys', room), hostDhPublic, guestDhPublic);
-  const okm = new Uint8Array(await s.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: bs(HKDF_SALT), info: bs(info) }, ikm, 512));
+  // HKDF in JS, not two more WebCrypto calls: each of those resolves in a task of its own, which on a
+  // page busy drawing waits its turn, and a join runs this on both sides. Same RFC 5869 bytes.
+  const okm = hkdf(sha256, shared, HKDF_SALT, info, 64);
   return { up: okm.slice(0, 32), down: okm.slice(32, 64) };
 }
 
