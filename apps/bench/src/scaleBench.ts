@@ -122,7 +122,7 @@ function socketWriteLog(): { start(at: number): void; stop(): number[] } {
       log.push(id, epoch() - from);
     }
     return write.apply(this, args as Parameters<typeof write>);
-  } as typeof write;
+  };
   return {
     start(t) {
       from = t;
