@@ -4,6 +4,7 @@ import { Session } from 'node:inspector/promises';
 import { findSourceMap } from 'node:module';
 import net from 'node:net';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createConnection, formatInvite, guestWill, hostRoom, joinRoom, NEUTRAL, type Connection } from '@coplay/core';
 import { hmac } from '@noble/hashes/hmac';
@@ -412,6 +413,8 @@ export interface ScaleStep {
   brokerCpuUsPerFrame?: number | undefined;
   /** Busy share of the whole machine (both cores, every process) during the measured phase. */
   machineBusy?: number | undefined;
+  /** The part of `machineBusy` that was not this run's host, guests or broker: other work on the machine. */
+  othersBusy?: number | undefined;
   /** What the host sent in the measured phase (see {@link sendBursts}). */
   hostSends: number;
   hostSendRooms: number;
@@ -501,6 +504,10 @@ export async function scaleStep(url: string, mode: Mode, rooms: number, o: StepO
     guestCpuUsPerFrame: guestCpuUs / Math.max(1, allFrames),
     brokerCpuUsPerFrame: brokerUs !== undefined ? brokerUs / Math.max(1, allFrames) : undefined,
     machineBusy,
+    othersBusy:
+      machineBusy !== undefined && brokerUs !== undefined
+        ? Math.max(0, machineBusy - (done.cpuUs + guestCpuUs + brokerUs) / (o.measureMs * 1000 * availableParallelism()))
+        : undefined,
     ...sends,
     idleThreads: done.idleThreads,
     threads: done.threads,
