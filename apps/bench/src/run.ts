@@ -28,8 +28,8 @@ const CFG = QUICK
 // The scale section's budget: about 1 min with --quick, about 3 min in full. The ping rows' measured
 // phase must outlast the room's forced ping (10 s after the last one when input never pauses).
 const SCALE: ScaleConfig = QUICK
-  ? { sizes: [20, 40], idleMs: 1000, warmMs: 1500, measureMs: 2500, confirmRuns: 0, profileRooms: 30, pingRooms: 30, pingMeasureMs: 12_000, pingRaw: false }
-  : { sizes: [10, 20, 30, 40, 60, 80, 100, 150], idleMs: 1000, warmMs: 1500, measureMs: 3000, confirmRuns: 2, profileRooms: 40, pingRooms: 30, pingMeasureMs: 12_000, pingRaw: true };
+  ? { sizes: [20, 40], idleMs: 1000, warmMs: 1500, measureMs: 2500, confirmRuns: 0, budgetMs: 60_000, profileRooms: 30, pingRooms: 30, pingMeasureMs: 12_000, pingRaw: false }
+  : { sizes: [10, 20, 30, 40, 60, 80, 100, 150], idleMs: 1000, warmMs: 1500, measureMs: 3000, confirmRuns: 2, budgetMs: 170_000, profileRooms: 40, pingRooms: 30, pingMeasureMs: 12_000, pingRaw: false };
 
 interface Broker {
   key: string;
@@ -149,6 +149,7 @@ function scaleReport(scale: ScaleResult): string[] {
   }
   const ratios = cpuRatios(scale);
   md.push('');
+  if (scale.budgetHit) md.push(`- The ladder's time budget (${cfg.budgetMs / 1000} s, to keep \`npm run bench\` under 10 minutes) ran out before ${scale.budgetHit} rooms: a subject still passing there was not tried higher.`);
   md.push(
     `- Rooms at p99 ≤ 5 ms: raw ${scale.claimed.raw || 'none'}, coplay ${scale.claimed.coplay || 'none'}. coplay ÷ raw host CPU per frame: ${ratios.map((x) => `${x.ratio.toFixed(2)} at ${x.rooms}`).join(', ') || '–'}.`,
   );
@@ -174,6 +175,21 @@ function scaleReport(scale: ScaleResult): string[] {
     md.push(`| main thread outside the samples (Node C++, libuv, kernel) | ${((mainUs(raw) - (raw?.profile.busyUs ?? 0)) / (raw?.step.frames ?? 1)).toFixed(2)} | ${((mainUs(cop) - (cop?.profile.busyUs ?? 0)) / (cop?.step.frames ?? 1)).toFixed(2)} |`);
     md.push(`| other threads (GC helpers, compiler, libuv; not the profiler's) | ${(otherUs(raw) / (raw?.step.frames ?? 1)).toFixed(2)} | ${(otherUs(cop) / (cop?.step.frames ?? 1)).toFixed(2)} |`);
     md.push('');
+    if (raw && cop) {
+      // What coplay's host costs on top of raw's, per frame, by where it goes (largest first).
+      const rows: Array<[string, number]> = pkgs.map((name) => [name, per(cop, name) - per(raw, name)]);
+      rows.push(['main thread outside the samples', (mainUs(cop) - cop.profile.busyUs) / cop.step.frames - (mainUs(raw) - raw.profile.busyUs) / raw.step.frames]);
+      rows.push(['other threads', otherUs(cop) / cop.step.frames - otherUs(raw) / raw.step.frames]);
+      const extra = rows.reduce((a, [, v]) => a + v, 0);
+      md.push(
+        `- coplay's host spent ${extra.toFixed(1)} µs more per frame than raw's in these profiled runs: ${rows
+          .filter(([, v]) => Math.abs(v) >= 0.5)
+          .sort((x, y) => y[1] - x[1])
+          .map(([k, v]) => `${k} ${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}`)
+          .join(', ')} µs.`,
+        '',
+      );
+    }
     if (cop) {
       md.push(`Top coplay host functions at ${cop.rooms} rooms (self time, share of the sampled time):`, '');
       md.push('| share | µs per frame | function |', '| --- | --- | --- |');

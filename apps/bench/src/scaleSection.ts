@@ -11,6 +11,8 @@ export interface ScaleConfig {
   measureMs: number;
   /** Extra runs of both subjects at each subject's claimed size (medians of 1 + this). */
   confirmRuns: number;
+  /** Wall-time budget of the ladder and its confirmation runs: no new size or confirmation starts after it. */
+  budgetMs: number;
   profileRooms: number;
   /** Default-mosquitto ping rows: rooms (half of them with pings off) and the measured phase. */
   pingRooms: number;
@@ -53,6 +55,8 @@ export interface SizeVerdict {
 export interface ScaleResult {
   config: ScaleConfig;
   broker: string;
+  /** The ladder's time budget ran out before this size (still climbing). */
+  budgetHit?: number | undefined;
   runs: ScaleRun[];
   sizes: SizeVerdict[];
   /** Most rooms with median p99 ≤ 5 ms at that size and every smaller size tried (0: none). */
@@ -119,9 +123,15 @@ export async function scaleSection(
 ): Promise<ScaleResult> {
   const base = (b: ScaleBroker): StepOptions => ({ idleMs: cfg.idleMs, warmMs: cfg.warmMs, measureMs: cfg.measureMs, brokerPid: b.pid });
   const runs: ScaleRun[] = [];
+  const t0 = Date.now();
+  const overBudget = () => Date.now() - t0 > cfg.budgetMs;
+  let budgetHit: number | undefined;
   const step = async (mode: Mode, rooms: number, run: number) => {
+    const t = Date.now();
     const s = await scaleStep(broker.url, mode, rooms, base(broker));
-    log(`  ${mode} ${rooms} rooms: p99 ${(s.latency.p99 / 1000).toFixed(2)} ms, ${s.cpuUsPerFrame.toFixed(1)} µs CPU/frame, machine ${s.machineBusy === undefined ? '?' : Math.round(s.machineBusy * 100)} % busy`);
+    log(
+      `  ${mode} ${rooms} rooms: p99 ${(s.latency.p99 / 1000).toFixed(2)} ms, ${s.cpuUsPerFrame.toFixed(1)} µs CPU/frame, machine ${s.machineBusy === undefined ? '?' : Math.round(s.machineBusy * 100)} % busy (${((Date.now() - t) / 1000).toFixed(1)} s)`,
+    );
     runs.push({ ...s, run });
     return s;
   };
@@ -130,6 +140,11 @@ export async function scaleSection(
   for (const [i, n] of cfg.sizes.entries()) {
     const order = (i % 2 ? (['coplay', 'raw'] as const) : (['raw', 'coplay'] as const)).filter((m) => alive[m]);
     if (!order.length) break;
+    if (overBudget()) {
+      budgetHit = n;
+      log(`scale: time budget spent, ${n} rooms and up not tried`);
+      break;
+    }
     log(`scale: ${n} rooms on ${broker.label}`);
     for (const mode of order) {
       const s = await step(mode, n, 0);
@@ -147,6 +162,7 @@ export async function scaleSection(
     const todo = [...new Set([claim(now, 'raw'), claim(now, 'coplay')])].filter((n) => n > 0 && !confirmed.has(n));
     if (!todo.length) break;
     for (const n of todo) {
+      if (overBudget()) break;
       confirmed.add(n);
       log(`scale: confirming ${n} rooms`);
       for (let r = 1; r <= cfg.confirmRuns; r++) {
@@ -181,5 +197,5 @@ export async function scaleSection(
     }
     ping = { broker: defaultBroker.label, split, raw };
   }
-  return { config: cfg, broker: broker.label, runs, sizes, claimed: { raw: claim(sizes, 'raw'), coplay: claim(sizes, 'coplay') }, profiles, ping };
+  return { config: cfg, broker: broker.label, budgetHit, runs, sizes, claimed: { raw: claim(sizes, 'raw'), coplay: claim(sizes, 'coplay') }, profiles, ping };
 }
