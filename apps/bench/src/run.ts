@@ -404,7 +404,7 @@ async function main(): Promise<void> {
     const runsAt = (n: number) => Math.min(...scale.sizes.filter((v) => v.rooms === n).map((v) => v.runs));
     goals.push([
       'rooms hosted at p99 ≤ 5 ms ≥ 0.9 × raw',
-      `coplay ${c || 'none'} vs raw ${r || 'none'}${r ? ` (${(c / r).toFixed(2)} ×)` : ''}; medians of ${runsAt(r || c) || 1} runs; sizes tried ${scale.config.sizes.filter((n) => scale.sizes.some((v) => v.rooms === n)).join(', ')}`,
+      `coplay ${c || 'none'} vs raw ${r || 'none'}${r ? ` (${(c / r).toFixed(2)} ×)` : ''}${r || c ? `; medians of ${runsAt(r || c)} run(s) there` : ''}; sizes tried ${scale.config.sizes.filter((n) => scale.sizes.some((v) => v.rooms === n)).join(', ')}`,
       r === 0 ? '– (raw itself never met 5 ms here)' : mark(c >= 0.9 * r),
     ]);
     const cpu = cpuRatios(scale);
