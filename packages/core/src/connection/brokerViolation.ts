@@ -34,8 +34,9 @@ function fail(profile: BrokerProfile, code: CoplayErrorCode, message: string, li
 function checkName(profile: BrokerProfile, name: string, kind: 'topic' | 'filter'): CoplayError | undefined {
   const code = kind === 'topic' ? 'INVALID_TOPIC' : 'INVALID_FILTER';
   if (typeof name !== 'string') return fail(profile, code, `${kind} must be a string`, 'string', typeof name);
-  const bytes = utf8Length(name);
-  if (bytes > profile.maxTopicLength) {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit: a short name needs no encoding (every publish checks).
+  const bytes = name.length * 3 <= profile.maxTopicLength ? undefined : utf8Length(name);
+  if (bytes !== undefined && bytes > profile.maxTopicLength) {
     return fail(
       profile,
       'TOPIC_TOO_LONG',

@@ -19,6 +19,12 @@ describe('validateTopic / validateFilter', () => {
   it.each(['', 'a/+', 'a/#', 'a\u0000b', 42, null, 'x'.repeat(70_000)])('rejects topic %j with INVALID_TOPIC', (t) => {
     expect(code(() => validateTopic(t))).toBe('INVALID_TOPIC');
   });
+  it('counts the 65,535-byte limit in UTF-8 bytes, not characters', () => {
+    expect(code(() => validateTopic('€'.repeat(21_845)))).toBe('no error'); // 65,535 bytes
+    expect(code(() => validateTopic('€'.repeat(21_846)))).toBe('INVALID_TOPIC'); // 65,538 bytes, 21,846 characters
+    expect(code(() => validateTopic('x'.repeat(65_535)))).toBe('no error');
+    expect(code(() => validateTopic('x'.repeat(65_536)))).toBe('INVALID_TOPIC');
+  });
   it.each(['#', '+', 'a/+/c', 'a/#', '+/+', '/+', 'a/b'])('accepts filter %j', (f) => {
     expect(code(() => validateFilter(f))).toBe('no error');
   });

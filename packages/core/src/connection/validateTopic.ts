@@ -8,7 +8,8 @@ function checkCommon(value: unknown, kind: 'topic' | 'filter'): asserts value is
   if (typeof value !== 'string') throw new CoplayError(code, `MQTT ${kind} must be a string, got ${typeof value}`);
   if (value.length === 0) throw new CoplayError(code, `MQTT ${kind} must not be empty`);
   if (value.includes('\u0000')) throw new CoplayError(code, `MQTT ${kind} must not contain U+0000: ${JSON.stringify(value)}`);
-  if (encoder.encode(value).length > MAX_TOPIC_BYTES) {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit: a short topic needs no encoding (every publish checks).
+  if (value.length * 3 > MAX_TOPIC_BYTES && encoder.encode(value).length > MAX_TOPIC_BYTES) {
     throw new CoplayError(code, `MQTT ${kind} is longer than ${MAX_TOPIC_BYTES} bytes`);
   }
 }
