@@ -30,7 +30,10 @@ export const GuestGame = defineComponent({
         renderPong(ctx, snap ?? idle, { labels: you as [string, string], ...(banner ? { banner } : {}) });
         frame = requestAnimationFrame(draw);
       };
-      draw();
+      // The first picture too is drawn in an animation frame (before the first paint all the same), not
+      // here: the page's connection starts in a parent's onMounted, after this one, and a guest opening
+      // the link should not wait for a canvas to be drawn before its token request goes out.
+      frame = requestAnimationFrame(draw);
     });
     onBeforeUnmount(() => cancelAnimationFrame(frame));
     return () => h('canvas', { ref: canvas, class: 'game', width: 800, height: 480, 'data-testid': 'game-canvas' });
