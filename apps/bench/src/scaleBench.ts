@@ -326,7 +326,10 @@ async function guestRole(url: string, mode: Mode, tag: string): Promise<void> {
         sent[r]!.push(seq[r]!, epoch());
         sends[r]!(seq[r]!);
         seq[r]!++;
-        next[r]! += periodMs;
+        // A 60 Hz sampler that was held up skips the ticks it missed: no burst of stale frames
+        // (coplay's host would rate-limit a burst; raw would not), same phase after.
+        do next[r]! += periodMs;
+        while (next[r]! <= now);
       }
     }
     await new Promise((res) => setTimeout(res, 1));
