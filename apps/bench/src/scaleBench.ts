@@ -458,8 +458,13 @@ export interface ScaleStep {
   threads: Record<string, number>;
 }
 
-/** One run: `rooms` rooms at 60 Hz; host CPU, guest → host latency, the host's own writes. */
-export async function scaleStep(url: string, mode: Mode, rooms: number, o: StepOptions): Promise<ScaleStep> {
+/**
+ * One run: `rooms` rooms at 60 Hz; host CPU, guest → host latency, the host's own writes. `options`
+ * may be just the measured phase's length in seconds.
+ */
+export async function scaleStep(url: string, mode: Mode, rooms: number, options: StepOptions | number): Promise<ScaleStep> {
+  // A number is the measured phase in seconds, with the section's default idle and warm-up.
+  const o: StepOptions = typeof options === 'number' ? { idleMs: 1000, warmMs: 1500, measureMs: options * 1000 } : options;
   const tag = `s${Math.random().toString(36).slice(2, 7)}`;
   const pingsOffFrom = rooms - (mode === 'coplay' ? (o.pingsOffRooms ?? 0) : 0);
   const host = child('--scale-host', [JSON.stringify({ url, mode, rooms, tag, pingsOffFrom, profileFile: o.profileFile } satisfies HostArgs)]);
