@@ -519,7 +519,11 @@ async function main(): Promise<void> {
       const t = demoOpen.total;
       md.push(`| **navigation start → host applies the first input** | **${ms(t.median)}** | ${ms(t.min)} | ${ms(t.max)} |`);
       for (const [k, v] of Object.entries(demoOpen.stageSummary)) md.push(`| ${k} | ${ms(v.median)} | ${ms(v.min)} | ${ms(v.max)} |`);
-      md.push('', `- Per open (ms from navigation start to the host applying the input): ${demoOpen.milestones.map((m) => Math.round(m.hostApplied)).join(', ')}.`, '');
+      md.push('', `- Per open (ms from navigation start to the host applying the input): ${demoOpen.milestones.map((m) => Math.round(m.hostApplied)).join(', ')}.`);
+      md.push(
+        '- Where it went (CPU profiles and WebSocket traces of these opens): the scripts stage is the page\'s JavaScript being compiled and run (MQTT.js\'s browser bundle most of it); the room handshake is CONNACK → SUBSCRIBE → the host\'s retained presence → the guest\'s key agreement and join → the host\'s key agreement and `slot`, every hop waiting its turn on three busy main threads (guest page, host page drawing at 120 Hz, the demo\'s Node process). Fixed in coplay: MQTT.js built a 65,536-entry number cache before writing CONNECT (`writeCache: false` in browsers: WebSocket created → open went from a median 133 ms to 16 ms), SUBSCRIBE waited for MQTT.js\'s `setTimeout` uncork like publishes did, link keys took two more WebCrypto round trips (HKDF now in @noble/hashes), and a join ping (QoS 0) overtaking the `slot` (QoS 1) in the broker made the guest drop the `slot` as a replay and wait for its 1 s join retry.',
+        '',
+      );
     }
   }
   writeFileSync(join(OUT_DIR, 'benchmarks.md'), md.join('\n'));
