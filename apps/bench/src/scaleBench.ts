@@ -40,6 +40,8 @@ interface Plan {
   idleMs: number;
   warmMs: number;
   measureMs: number;
+  /** Every `every` ms of sending, all guests pause `ms` together (a shared input gap). */
+  gaps?: { every: number; ms: number } | undefined;
 }
 const phases = (p: Plan) => {
   const sendFrom = p.t0 + p.idleMs;
@@ -321,7 +323,12 @@ async function guestRole(url: string, mode: Mode, tag: string): Promise<void> {
     const now = epoch();
     if (now >= measureTo) break;
     if (!cpu0 && now >= measureFrom) cpu0 = process.cpuUsage();
+    const gap = plan.gaps && (now - sendFrom) % plan.gaps.every >= plan.gaps.every - plan.gaps.ms;
     for (let r = 0; r < rooms; r++) {
+      if (gap) {
+        while (next[r]! <= now) next[r]! += periodMs;
+        continue;
+      }
       if (now >= next[r]!) {
         sent[r]!.push(seq[r]!, epoch());
         sends[r]!(seq[r]!);
@@ -418,6 +425,8 @@ export interface StepOptions {
   measureMs: number;
   /** coplay: this many of the rooms (the last ones) run with pings off; their latency is reported apart. */
   pingsOffRooms?: number;
+  /** All guests pause together: `ms` every `every` ms of sending (no frames then). */
+  gaps?: { every: number; ms: number } | undefined;
   profileFile?: string;
   /** Broker pid, for its CPU per frame. */
   brokerPid?: number | undefined;
@@ -475,7 +484,7 @@ export async function scaleStep(url: string, mode: Mode, rooms: number, options:
   const guestReady = nextMessage(guest, 'ready');
   guest.send({ invites: ready.invites });
   await guestReady;
-  const plan: Plan = { t0: epoch() + 50, idleMs: o.idleMs, warmMs: o.warmMs, measureMs: o.measureMs };
+  const plan: Plan = { t0: epoch() + 50, idleMs: o.idleMs, warmMs: o.warmMs, measureMs: o.measureMs, gaps: o.gaps };
   const { measureFrom, measureTo } = phases(plan);
   host.send({ plan });
   guest.send({ plan });

@@ -19,6 +19,8 @@ export interface ScaleConfig {
   pingMeasureMs: number;
   /** Also run raw MQTT.js at `pingRooms` on the default mosquitto. */
   pingRaw: boolean;
+  /** In the ping rows every guest pauses `ms` together every `every` ms: every room sees an input gap at once. */
+  pingGaps: { every: number; ms: number };
 }
 
 export interface ScaleBroker {
@@ -207,7 +209,7 @@ async function ladderAndRest(
 
   let ping: ScaleResult['ping'];
   if (defaultBroker) {
-    const o = { ...base(defaultBroker), measureMs: cfg.pingMeasureMs };
+    const o = { ...base(defaultBroker), measureMs: cfg.pingMeasureMs, gaps: cfg.pingGaps };
     log(`scale: ${cfg.pingRooms} rooms on ${defaultBroker.label}, half with pings off`);
     const split = await scaleStep(defaultBroker.url, 'coplay', cfg.pingRooms, { ...o, pingsOffRooms: Math.floor(cfg.pingRooms / 2) });
     let raw: ScaleStep | undefined;
