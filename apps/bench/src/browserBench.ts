@@ -437,7 +437,7 @@ export const OPEN_STAGES: Array<[string, keyof OpenMilestones]> = [
   ['navigation start → HTML received', 'htmlReceived'],
   ['→ scripts loaded and run (DOMContentLoaded)', 'domContentLoaded'],
   ['→ /api/config fetched', 'configFetched'],
-  ['→ /api/token requested (page mounts the room, creates the connection)', 'tokenRequested'],
+  ['→ /api/token requested (the page creates its connection)', 'tokenRequested'],
   ['→ /api/token fetched (MQTT credentials minted)', 'tokenFetched'],
   ['→ WebSocket created (MQTT.js client set up)', 'webSocketCreated'],
   ['→ WebSocket open (handshake)', 'webSocketOpen'],

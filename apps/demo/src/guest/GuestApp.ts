@@ -1,10 +1,12 @@
 import {
+  createConnection,
   gamepadInput,
+  goodbyes,
   keyboardInput,
   mergeControllers,
   NEUTRAL,
   parseInvite,
-  type ConnectionOptions,
+  type Connection,
   type ControllerState,
   type GuestStatus,
   type HostTrust,
@@ -12,7 +14,7 @@ import {
 } from '@coplay/core';
 import { provideCoplay, useConnection, useConnectionState, useGuestRoom, useLive } from '@coplay/vue';
 import { combineLatest, map } from 'rxjs';
-import { computed, defineComponent, h, onBeforeUnmount, onMounted, shallowRef, watch, type PropType } from 'vue';
+import { computed, defineComponent, h, onBeforeUnmount, onMounted, onScopeDispose, shallowRef, watch, type PropType } from 'vue';
 import { parseSnapshot, type PongSnapshot } from '../game/snapshot';
 import { connectionOptions } from '../shared/connectionOptions';
 import { describeConnection } from '../shared/describeConnection';
@@ -169,26 +171,32 @@ const GuestView = defineComponent({
   },
 });
 
-/** Owns the page's one connection: created from the options, closed when the page goes. */
+/** Provides the page's one connection to the room below it. */
 const GuestSession = defineComponent({
   name: 'GuestSession',
   props: {
-    options: { type: Object as PropType<ConnectionOptions>, required: true },
+    connection: { type: Object as PropType<Connection>, required: true },
     roomId: { type: String, required: true },
     name: { type: String, required: true },
     invite: { type: Object as PropType<RoomInvite>, required: false },
   },
   setup(props) {
-    provideCoplay({ options: props.options });
+    provideCoplay({ connection: props.connection });
     return () => h(GuestView, { roomId: props.roomId, name: props.name, ...(props.invite ? { invite: props.invite } : {}) });
   },
 });
 
-/** Guest page: reads the room from the link, loads the public config, then joins. */
+/** Guest page: reads the room from the link, loads the public config, then joins. Owns the connection. */
 export const GuestApp = defineComponent({
   name: 'GuestApp',
   setup() {
-    const options = shallowRef<ConnectionOptions>();
+    const connection = shallowRef<Connection>();
+    let owned: Connection | undefined;
+    // Closed when the page goes, after the room below has said goodbye.
+    onScopeDispose(() => {
+      const c = owned;
+      if (c) goodbyes.later(() => goodbyes.closeLast(c));
+    });
     const error = shallowRef<string>();
     // The invite is in the fragment (`#r=room&k=key`); older links only have `?room=`.
     let invite: RoomInvite | undefined;
@@ -205,12 +213,18 @@ export const GuestApp = defineComponent({
       error.value = 'This link has no room in it. Ask the host for the guest link (it ends in ?room=…).';
     } else {
       loadPublicConfig().then(
-        (config) => (options.value = connectionOptions(config, 'guest', name)),
+        (config) => {
+          // Connecting starts here, and the room's components are rendered a task later: the connection's
+          // first attempt (a 0 ms timer, queued first) sends the token request before that render, the
+          // longest task after the scripts have loaded, instead of after it.
+          const c = (owned = createConnection(connectionOptions(config, 'guest', name)));
+          setTimeout(() => (connection.value = c));
+        },
         (e: unknown) => (error.value = `Could not load the demo configuration: ${e instanceof Error ? e.message : String(e)}`),
       );
     }
     return () => {
-      if (options.value && roomId) return h(GuestSession, { options: options.value, roomId, name, ...(invite ? { invite } : {}) });
+      if (connection.value && roomId) return h(GuestSession, { connection: connection.value, roomId, name, ...(invite ? { invite } : {}) });
       return h('div', { class: 'page' }, [
         topbar(
           h('span', { class: 'badge', 'data-testid': 'connection-state', 'data-tone': error.value ? 'bad' : 'busy' }, error.value ? 'not connected' : 'loading'),
