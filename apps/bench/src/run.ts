@@ -25,11 +25,11 @@ const OUT_DIR = argv.find((a) => a.startsWith('--out='))?.slice(6) ?? join(dirna
 const CFG = QUICK
   ? { count: 2000, rate: 1000, rounds: 1, roomSeconds: 6, roomRounds: 1, tpCount: 10_000, tpRounds: 1, presses: 30, opens: 2 }
   : { count: 2000, rate: 1000, rounds: 3, roomSeconds: 10, roomRounds: 2, tpCount: 20_000, tpRounds: 2, presses: 100, opens: 4 };
-// The scale section's budget: about 1 min with --quick, about 3.5 min in full. The ping rows pause
+// The scale section's budget: about 1 min with --quick, about 3 min in full. The ping rows pause
 // every guest together now and then: every room sees an input gap at the same moment.
 const SCALE: ScaleConfig = QUICK
   ? { sizes: [20, 40], idleMs: 1000, warmMs: 1500, measureMs: 2500, confirmRuns: 0, budgetMs: 60_000, profileRooms: 30, pingRooms: 30, pingMeasureMs: 6000, pingRaw: false, pingGaps: { every: 2000, ms: 80 } }
-  : { sizes: [10, 20, 30, 40, 60, 80, 100, 150], idleMs: 1000, warmMs: 1500, measureMs: 3000, confirmRuns: 2, budgetMs: 150_000, profileRooms: 40, pingRooms: 30, pingMeasureMs: 10_000, pingRaw: false, pingGaps: { every: 2000, ms: 80 } };
+  : { sizes: [10, 20, 30, 40, 60, 80, 100, 150], idleMs: 1000, warmMs: 1500, measureMs: 3000, confirmRuns: 2, budgetMs: 120_000, profileRooms: 40, pingRooms: 30, pingMeasureMs: 10_000, pingRaw: false, pingGaps: { every: 2000, ms: 80 } };
 
 interface Broker {
   key: string;
