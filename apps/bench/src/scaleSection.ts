@@ -11,7 +11,7 @@ export interface ScaleConfig {
   measureMs: number;
   /** Extra runs of both subjects at each subject's claimed size (medians of 1 + this). */
   confirmRuns: number;
-  /** Wall-time budget of the ladder and its confirmation runs: no new size or confirmation starts after it. */
+  /** Wall-time budget of the ladder: no new size starts after it (the first confirmation round still runs). */
   budgetMs: number;
   profileRooms: number;
   /** Default-mosquitto ping rows: rooms (half of them with pings off) and the measured phase. */
@@ -183,8 +183,9 @@ async function ladderAndRest(
     const now = verdicts(runs);
     const todo = [...new Set([claim(now, 'raw'), claim(now, 'coplay')])].filter((n) => n > 0 && !confirmed.has(n));
     if (!todo.length) break;
+    // The first round always runs (the verdicts rest on it); a second one only within the budget.
+    if (round > 0 && overBudget()) break;
     for (const n of todo) {
-      if (overBudget()) break;
       confirmed.add(n);
       log(`scale: confirming ${n} rooms`);
       for (let r = 1; r <= cfg.confirmRuns; r++) {
