@@ -22,15 +22,18 @@ import { connected, until } from './until';
  * @noble/hashes, 24 bytes on the wire), so neither subject's host shares the 2 cores with a busier
  * load generator; the guests' CPU is measured to show it.
  *
- * One step: rooms open and guests join; an idle phase (rooms open, no input) measures the host's
- * fixed CPU; then every guest sends at 60 Hz, on its own phase, through a warm-up and the measured
- * phase. Host CPU, latency samples and the host's own socket writes count only frames sent in the
- * measured phase. The phases are absolute times both children get from the parent.
+ * One step: rooms open and guests join; every guest sends at 60 Hz, on its own phase, through a
+ * warm-up and the measured phase; then an idle phase (rooms open, guests joined, nobody pressing)
+ * measures what the warm host costs without input. Host CPU, latency samples and the host's own
+ * socket writes count only frames sent in the measured phase. The phases are absolute times both
+ * children get from the parent.
  */
 export type Mode = 'coplay' | 'raw';
 const FRAME = 16;
 const TAGGED = FRAME + 8;
 const self = fileURLToPath(import.meta.url);
+/** Between the last frame sent and the idle phase. */
+const IDLE_SETTLE_MS = 500;
 /** Ping interval of the "pings off" rooms (an hour: none in a run). */
 const PINGS_OFF_MS = 3_600_000;
 
@@ -44,9 +47,13 @@ interface Plan {
   gaps?: { every: number; ms: number } | undefined;
 }
 const phases = (p: Plan) => {
-  const sendFrom = p.t0 + p.idleMs;
+  const sendFrom = p.t0;
   const measureFrom = sendFrom + p.warmMs;
-  return { sendFrom, measureFrom, measureTo: measureFrom + p.measureMs };
+  const measureTo = measureFrom + p.measureMs;
+  // Idle after the input, not before it: the host's JIT is warm by then (before, the idle phase also
+  // held the compiler's start-up work). It begins once the last frames have landed.
+  const idleFrom = measureTo + IDLE_SETTLE_MS;
+  return { sendFrom, measureFrom, measureTo, idleFrom, idleTo: idleFrom + p.idleMs };
 };
 
 interface HostArgs {
@@ -174,10 +181,7 @@ async function hostRole(a: HostArgs): Promise<void> {
   const writes = a.profileFile ? { start() {}, stop: () => [] } : socketWriteLog();
   process.send!({ type: 'ready', invites } satisfies HostReady);
   const plan = await new Promise<Plan>((resolve) => process.once('message', (m: { plan: Plan }) => resolve(m.plan)));
-  const { sendFrom, measureFrom, measureTo } = phases(plan);
-  // The idle phase skips its first 300 ms: the guests' join pings and acknowledgements settle.
-  const idleFrom = Math.min(plan.t0 + 300, sendFrom);
-  const idle = await window(idleFrom, sendFrom);
+  const { measureFrom, measureTo, idleFrom, idleTo } = phases(plan);
   // The profile covers the measured phase only (what --cpu-prof gives, minus start-up and warm-up).
   const session = a.profileFile ? new Session() : undefined;
   const measured = await window(measureFrom, measureTo, {
@@ -196,12 +200,12 @@ async function hostRole(a: HostArgs): Promise<void> {
     session.disconnect();
     writeFileSync(a.profileFile!, JSON.stringify(mapToSources(profile)));
   }
-  await new Promise<void>((resolve) => process.once('message', () => resolve()));
+  const idle = await window(idleFrom, idleTo);
   await Promise.all(closers.map((c) => c().catch(() => {})));
   const done: HostDone = {
     type: 'done',
     recv,
-    idleCpuUs: (idle.cpuUs * plan.idleMs) / Math.max(1, sendFrom - idleFrom),
+    idleCpuUs: idle.cpuUs,
     idleThreads: idle.threads,
     cpuUs: measured.cpuUs,
     threads: measured.threads,
@@ -502,9 +506,9 @@ export async function scaleStep(url: string, mode: Mode, rooms: number, options:
     const m = machineTicks();
     machineBusy = m && machine0 ? (m.busy - machine0.busy) / Math.max(1, m.total - machine0.total) : undefined;
   });
-  const { sent, cpuUs: guestCpuUs } = await nextMessage<GuestDone>(guest, 'sent');
   const hostDone = nextMessage<HostDone>(host, 'done');
-  host.send({ type: 'stop' });
+  const { sent, cpuUs: guestCpuUs } = await nextMessage<GuestDone>(guest, 'sent');
+  // The guests stay joined (keyframes, pings) through the host's idle phase.
   const done = await hostDone;
   guest.send({ type: 'stop' });
   await Promise.all([hostExit, guestExit]);
