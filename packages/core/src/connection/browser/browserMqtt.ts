@@ -23,14 +23,9 @@ function connect(brokerUrl: string, options: IClientOptions = {}): MqttClient {
   if (clientId !== null) opts.clientId = clientId;
   if (opts.clean === false && !opts.clientId) throw new Error('Missing clientId for unclean clients');
   const secure = u.protocol === 'wss:' || u.protocol === 'mqtts:';
-  if (u.protocol !== 'ws:' && u.protocol !== 'wss:') {
-    u.pathname = '/';
-    u.search = '';
-  }
-  u.protocol = secure ? 'wss:' : 'ws:';
-  u.username = '';
-  u.password = '';
-  const url = u.href;
+  // Built as a string: WHATWG URL will not switch a non-special scheme (`mqtt:`) to a special one (`ws:`).
+  const path = u.protocol === 'ws:' || u.protocol === 'wss:' ? `${u.pathname}${u.search}` : '/';
+  const url = `${secure ? 'wss' : 'ws'}://${u.host}${path}`;
   opts.protocol = secure ? 'wss' : 'ws';
   const client = new MqttClient((c) => webSocketStream(url, opts, c) as never, opts);
   // As MQTT.js's connect: an error nobody listens to must not throw.

@@ -20,6 +20,8 @@ interface Sink {
 }
 
 const OPEN = 1;
+/** Node's default for a byte stream (16 KiB). */
+const HIGH_WATER_MARK = 16 * 1024;
 const encoder = new TextEncoder();
 
 function toBytes(chunk: unknown): Uint8Array {
@@ -73,8 +75,10 @@ export function webSocketStream(url: string, options: IClientOptions, client: Mq
   let packet: Uint8Array[] = [];
   /** Whole packets waiting for the socket to open, or for its send buffer to drain. */
   const waiting: Uint8Array[] = [];
-  let retry: ReturnType<typeof setTimeout> | undefined;
+  /** Bytes in `packet` and `waiting`: like a Node stream, write() answers false from HIGH_WATER_MARK on. */
+  let queued = 0;
   let needDrain = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
   let destroyed = false;
   let ended = false;
 
@@ -86,10 +90,11 @@ export function webSocketStream(url: string, options: IClientOptions, client: Mq
     clearTimeout(retry);
     waiting.length = 0;
     packet = [];
+    queued = 0;
     try {
       socket.close();
     } catch {
-      // closing a socket that never opened may throw in some runtimes; it is gone either way
+      // a socket that is already closing or never opened; it is gone either way
     }
     // Like Node's destroy(): `error` then `close`, after the current call returns.
     queueMicrotask(() => {
@@ -98,38 +103,38 @@ export function webSocketStream(url: string, options: IClientOptions, client: Mq
     });
   };
 
-  /** Sends waiting packets while the socket can take them; true when nothing is left waiting. */
-  const flush = (): boolean => {
-    if (destroyed) return false;
-    if (socket.readyState !== OPEN) return waiting.length === 0;
+  /** Sends waiting packets while the socket takes them; `drain` once all went out after a write said false. */
+  const flush = (): void => {
+    if (destroyed || socket.readyState !== OPEN) return;
     while (waiting.length > 0) {
       if (socket.bufferedAmount > bufferSize) {
+        // The browser gives no event when its send buffer drains: look again later, as MQTT.js does.
         retry ??= setTimeout(() => {
           retry = undefined;
-          if (flush() && needDrain) {
-            needDrain = false;
-            stream.emit('drain');
-          }
+          flush();
         }, bufferTimeout);
-        return false;
+        return;
       }
+      const bytes = waiting.shift()!;
+      queued -= bytes.byteLength;
       try {
-        socket.send(waiting.shift()!);
+        socket.send(bytes);
       } catch (err) {
         finish(err as Error);
-        return false;
+        return;
       }
     }
-    return true;
+    if (needDrain && queued === 0) {
+      needDrain = false;
+      queueMicrotask(() => {
+        if (!destroyed) stream.emit('drain');
+      });
+    }
   };
 
-  const sendPacket = (bytes: Uint8Array): boolean => {
+  const queuePacket = (bytes: Uint8Array): void => {
     waiting.push(bytes);
-    // Before `open` the packet waits like MQTT.js's BufferedDuplex does, without asking for a drain.
-    if (socket.readyState !== OPEN) return true;
-    if (flush()) return true;
-    needDrain = true;
-    return false;
+    flush();
   };
 
   Object.assign(stream, {
@@ -138,13 +143,16 @@ export function webSocketStream(url: string, options: IClientOptions, client: Mq
     destroyed: false,
     writable: true,
     write(chunk: unknown): boolean {
-      if (destroyed || ended) return false;
+      // After close the bytes go nowhere, as on a closed socket; answering true lets MQTT.js call the
+      // write's callback instead of waiting for a `drain` that cannot come.
+      if (destroyed || ended) return true;
       const bytes = toBytes(chunk);
-      if (corked > 0) {
-        packet.push(bytes);
-        return true;
-      }
-      return sendPacket(bytes);
+      queued += bytes.byteLength;
+      if (corked > 0) packet.push(bytes);
+      else queuePacket(bytes);
+      if (queued < HIGH_WATER_MARK) return true;
+      needDrain = true;
+      return false;
     },
     cork(): void {
       corked++;
@@ -155,7 +163,7 @@ export function webSocketStream(url: string, options: IClientOptions, client: Mq
       if (corked === 0 && packet.length > 0) {
         const bytes = concat(packet);
         packet = [];
-        sendPacket(bytes);
+        queuePacket(bytes);
       }
     },
     pipe(dest: Sink): Sink {
@@ -163,17 +171,15 @@ export function webSocketStream(url: string, options: IClientOptions, client: Mq
       return dest;
     },
     end(cb?: () => void): void {
-      if (ended || destroyed) {
-        if (cb) queueMicrotask(cb);
-        return;
+      if (!ended && !destroyed) {
+        ended = true;
+        corked = 0;
+        if (packet.length > 0) waiting.push(concat(packet));
+        packet = [];
+        flush();
       }
-      ended = true;
-      corked = 0;
-      if (packet.length > 0) waiting.push(concat(packet));
-      packet = [];
-      flush();
-      // What MQTT.js's browser transport does on end: close the socket (queued data still goes out
-      // first), report finished, then closed.
+      // What MQTT.js's browser transport does on end: close the socket (what send() queued still goes
+      // out first), report finished, then closed.
       if (cb) queueMicrotask(cb);
       finish();
     },
