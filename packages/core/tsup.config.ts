@@ -35,11 +35,15 @@ const replaceMqttShims: Plugin = {
   },
 };
 
-/** `dist/browser/index.js` imports `mqtt` as the browser build's own `./mqtt.js`. */
+/**
+ * `dist/browser/index.js` imports `mqtt` as the browser build's own `./mqtt.js`, and has no Node `ws`
+ * transport (src/connection/wholePacketWebSocket.ts): browserMqtt sends whole packets already.
+ */
 const mqttFromBrowserBuild: Plugin = {
   name: 'coplay-browser-mqtt',
   setup(build) {
     build.onResolve({ filter: /^mqtt$/ }, () => ({ path: './mqtt.js', external: true }));
+    build.onResolve({ filter: /^\.\/wholePacketWebSocket$/ }, () => ({ path: shim('wholePacketWebSocket') }));
   },
 };
 

@@ -5,7 +5,7 @@
  * and receives, and runs a host room and a guest room. With CI=true a missing runtime fails.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,9 +40,9 @@ interface RunResult {
   result?: { runtime: string; passed: string[] };
 }
 
-function runScenario(runtime: Runtime): Promise<RunResult> {
+function runScenario(runtime: Runtime, urls: [tcp: string, ws: string] = [broker.url, broker.wsUrl!]): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(runtime.path!, [...runtime.args, 'run.mjs', broker.url, broker.wsUrl!], {
+    const child = spawn(runtime.path!, [...runtime.args, 'run.mjs', ...urls], {
       cwd: here,
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -84,6 +84,24 @@ describe.each(runtimes)('%s', (label, runtime, version) => {
   }, 120_000);
 });
 
+// @coplay/core's browser build (the `browser` export: MQTT.js's client over the runtime's own WebSocket)
+// outside a browser too: Node 22 has a WebSocket of its own, and `--conditions=browser` picks that export.
+describe('Node 22, browser build (--conditions=browser)', () => {
+  const node22 = findRuntime('node22');
+  if (!node22.path && process.env.CI === 'true') {
+    it('is installed (CI=true)', () => {
+      throw new Error(`Node 22 is required in CI: ${node22.reason}`);
+    });
+    return;
+  }
+  it.skipIf(!node22.path)('connects over WebSocket, publishes and receives, hosts and joins a room', async () => {
+    const { code, output, result } = await runScenario({ ...node22, args: [...node22.args, '--conditions=browser'] }, ['', broker.wsUrl!]);
+    expect(code, output).toBe(0);
+    expect(result?.runtime).toMatch(/^node v22\./);
+    expect(result?.passed).toEqual(TRANSPORT_CHECKS.slice(2));
+  }, 120_000);
+});
+
 describe('Chromium (Vite build)', () => {
   const browserTool = requireTool('chromium');
   let server: Server | undefined;
@@ -93,6 +111,9 @@ describe('Chromium (Vite build)', () => {
     if (!browserTool.available) return;
     const outDir = join(here, 'browser/dist');
     await build({ root: join(here, 'browser'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    // Vite takes @coplay/core's `browser` export: the page carries none of MQTT.js's browser bundle.
+    const bundle = readdirSync(join(outDir, 'assets')).map((f) => readFileSync(join(outDir, 'assets', f), 'utf8')).join('\n');
+    if (bundle.includes('browserStreamBuilder')) throw new Error('the page bundled MQTT.js\'s browser bundle, not @coplay/core\'s browser build');
     const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
     server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;

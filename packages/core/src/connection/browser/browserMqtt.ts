@@ -1,6 +1,13 @@
 import type { IClientOptions } from 'mqtt';
-import MqttClient from 'mqtt/lib/client';
+import clientModule from 'mqtt/lib/client';
 import { webSocketStream } from './webSocketStream';
+
+/**
+ * MQTT.js's client class. `mqtt/lib/client` is CommonJS (`exports.default = MqttClient`): a bundler
+ * importing it from an ESM package (Node's rules) hands over `module.exports`, others `exports.default`.
+ */
+const MqttClient: typeof clientModule = (clientModule as unknown as { default?: typeof clientModule }).default ?? clientModule;
+type MqttClient = InstanceType<typeof clientModule>;
 
 /**
  * MQTT.js's `connect` for the browser build, from MQTT.js's own client (`mqtt/lib/client`, public through
