@@ -181,6 +181,24 @@ describe('browserMqtt (the browser build of MQTT.js: its client over webSocketSt
     client.end(true);
   });
 
+  it("runs the keepalive on a timer passed as MQTT.js's timerVariant (the way back to worker timers)", async () => {
+    const scheduled: number[] = [];
+    const timers = new Map<number, ReturnType<typeof setInterval>>();
+    const timer = {
+      set: (fn: () => void, ms: number) => {
+        scheduled.push(ms);
+        timers.set(scheduled.length, setInterval(fn, ms));
+        return scheduled.length;
+      },
+      clear: (id: number) => clearInterval(timers.get(id)),
+    };
+    const client = browserMqtt.connect(broker.wsUrl!, { clientId: 'bm-timer', keepalive: 10, reconnectPeriod: 0, timerVariant: timer, createWebsocket: wiredSocket({ packets: [], perMessage: [], urls: [] }, 4) });
+    await once(client, 'connect');
+    // MQTT.js checks every keepalive / 2.
+    expect(scheduled).toContain(5000);
+    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+  });
+
   it('reads the URL as mqtt.connect does in a browser: user info, ?clientId=, mqtt: on ws:', async () => {
     const wire: Wire = { packets: [], perMessage: [], urls: [] };
     const port = broker.wsPort!;
