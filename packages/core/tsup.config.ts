@@ -53,7 +53,8 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    clean: true,
+    // The three builds run at once: this one must not delete what the browser builds write.
+    clean: ['!browser/**'],
     target: 'es2022',
     tsconfig: 'tsconfig.build.json',
     external: ['rxjs', 'mqtt', 'ky'],
