@@ -116,10 +116,9 @@ export class PlayerInput {
     return this.isThrottled;
   }
 
-  /** Handles the payload of one message on the player's input topic. */
-  receive(payload: Uint8Array): FrameVerdict {
+  /** Handles the payload of one message on the player's input topic, received at `now` (scheduler time). */
+  receive(payload: Uint8Array, now = this.now()): FrameVerdict {
     if (this.disposed) return 'staleSession';
-    const now = this.now();
     const mac = this.mac;
     let ext: number;
     if (mac) {

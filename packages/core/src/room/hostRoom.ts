@@ -11,6 +11,7 @@ import type { RoomInvite } from './invite';
 import { LinkMacs, seal, unseal } from './LinkMacs';
 import { ALL_PERMISSIONS, type Permissions } from './Permissions';
 import { PlayerInput, type FrameVerdict } from './PlayerInput';
+import { QuietGate } from './QuietGate';
 import { CONTROL_TAG_BYTES, concatBytes, createHostKeys, deriveLinkKeys, fromBase64Url, PUBLIC_KEY_BYTES, signBody, toBase64Url, type HostKeys, type LinkKeys } from './roomCrypto';
 import { refusalOf } from './refusalOf';
 import { roomPublisher } from './roomPublisher';
@@ -28,14 +29,20 @@ const MAX_RTT_MS = 60_000;
 const MAX_PEERS = 512;
 /** New key agreements per second (a flood of joins with fresh keys costs the host ECDH work). */
 const JOIN_RATE = 50;
-/** A ping waits for this long a gap in the room's input frames... */
+/**
+ * Without `outgoing`, the host sends on the input link only after this long without input: longer
+ * than Linux's delayed-ACK timeout (40 ms), so its send cannot put the socket in pingpong mode.
+ */
 const PING_GAP_MS = 45;
-/** ...but no longer than this. */
-const PING_MAX_WAIT_MS = 10_000;
+/** How often a room waiting for such a gap looks (one timer shared by all rooms). */
+const GAP_TICK_MS = 15;
+/** A look later than this says the event loop was busy, and input may sit unread in the socket. */
+const GAP_MAX_LATE_MS = 5;
 /** The host re-publishes its presence for guests' `hello` at most this often. */
 const HELLO_INTERVAL_MS = 1000;
 /** Pings right after a guest is seated, this far apart. */
 const JOIN_PINGS = 3;
+const JOIN_PING_DELAY_MS = 20;
 const JOIN_PING_SPACING_MS = 50;
 
 /** One guest as the host knows it: its identity (key, or token without authentication) and link. */
@@ -62,6 +69,10 @@ interface PlayerRecord {
   permissions: Permissions;
   throttled: boolean;
   rtt: RttEstimator;
+  /** Scheduler time of the newest RTT sample. */
+  rttAt: number | undefined;
+  /** The join pings still to go. */
+  pinger: Subscription | undefined;
   input: PlayerInput | undefined;
 }
 
@@ -142,6 +153,7 @@ const toInfo = (r: PlayerRecord): PlayerInfo => ({
   // A lone first sample can be a stall (PROTOCOL.md, "Latency"): shown once the estimate settled.
   ...(r.rtt.srtt !== undefined && r.rtt.settled ? { rttMs: round1(r.rtt.srtt) } : {}),
   ...(r.rtt.rttvar !== undefined && r.rtt.settled ? { jitterMs: round1(r.rtt.rttvar) } : {}),
+  ...(r.rttAt !== undefined && r.rtt.settled ? { rttAt: r.rttAt } : {}),
   permissions: r.permissions,
   throttled: r.throttled,
 });
@@ -194,6 +206,8 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
   // socket carrying guests' input never sends (PROTOCOL.md, "Latency").
   const out = o.outgoing ?? connection;
   if (out !== connection) checkRoomFits(o.room, topicLimitsOf(out));
+  // Pings wait for a gap in the input on the input link; on `outgoing` they need not.
+  const gate = new QuietGate(scheduler, { gapMs: PING_GAP_MS, tickMs: GAP_TICK_MS, maxLateMs: GAP_MAX_LATE_MS, direct: out !== connection });
   if (o.setWill) out.setWill(hostWill(o.room));
 
   const slots = new Map<number, LiveSource<ControllerState>>();
@@ -281,6 +295,8 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
   const free = (record: PlayerRecord) => {
     if (record.status === 'left') return;
     record.rtt.reset(); // a freed slot shows no RTT
+    record.rttAt = undefined;
+    record.pinger?.unsubscribe();
     record.input?.dispose(); // zeroes the slot: a freed slot never holds a button
     record.input = undefined;
     record.status = 'left';
@@ -304,6 +320,8 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
       permissions: o.permissions,
       throttled: false,
       rtt: new RttEstimator(),
+      rttAt: undefined,
+      pinger: undefined,
       input: undefined,
     };
     const live = slots.get(slot)!;
@@ -325,7 +343,10 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
         },
         status: (s) => {
           record.status = s;
-          if (s === 'interrupted') record.rtt.reset(); // its old figure says nothing about the link it comes back on
+          if (s === 'interrupted') {
+            record.rtt.reset(); // its old figure says nothing about the link it comes back on
+            record.rttAt = undefined;
+          }
           emitPlayers();
         },
         throttled: (flag) => {
@@ -339,7 +360,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     peer.record = record;
     emitPlayers();
     void sendDown(peer, { t: 'slot', slot, session });
-    joinPings(peer);
+    joinPings(record);
   };
 
   /** Points `gid` at `peer` (a new guest, a re-announce under a new client id, or a move to a link id). */
@@ -442,6 +463,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
         const rtt = scheduler.now() - m.ts;
         if (!record || byGid.get(gid) !== peer || !(rtt >= 0 && rtt < MAX_RTT_MS)) return;
         record.rtt.sample(rtt);
+        record.rttAt = scheduler.now();
         emitPlayers();
         break;
       }
@@ -595,18 +617,18 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     if (!parseGuestPresence(payload)) bumpStat('badControl');
   };
 
-  let lastFrameAt = Number.NEGATIVE_INFINITY;
   const onInput = (m: Message) => {
     if (closed) return;
     counters.frames++;
-    lastFrameAt = scheduler.now();
+    const now = scheduler.now();
+    gate.heard(now);
     // Hot path: no id validation here; only known topic ids are in `byGid`.
     const record = m.topic.startsWith(inputPrefix) ? byGid.get(m.topic.slice(inputPrefix.length))?.record : undefined;
     if (!record?.input) {
       bumpStat('unknownSender');
       return;
     }
-    bumpStat(VERDICT_STAT[record.input.receive(m.payload)]);
+    bumpStat(VERDICT_STAT[record.input.receive(m.payload, now)]);
   };
 
   // The topic id is the last topic level; anything that is not a valid id is garbage.
@@ -621,6 +643,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
   };
   const route = (handler: (id: string, payload: Uint8Array) => void, prefix: string) => (m: Message) => {
     if (closed) return;
+    gate.heard(scheduler.now());
     const id = idAfter(prefix, m.topic);
     if (id === undefined) {
       bumpStat('badControl');
@@ -682,10 +705,12 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     );
   }
 
-  // Pings (PROTOCOL.md, "Latency"). Each one the host sends puts its socket's TCP into delayed-ACK
-  // mode, and a broker running Nagle then holds the next input frames until that ACK (~40 ms). So:
-  // QoS 0 both ways (no PUBACKs), sent in a gap of the room's input (none for PING_GAP_MS, or after
-  // PING_MAX_WAIT_MS anyway), at a random phase with ±10 % jitter so rooms never ping in the same tick.
+  // Pings (PROTOCOL.md, "Latency"). Each one the host sends on the input link while input flows puts
+  // its socket's TCP into delayed-ACK mode, and a broker running Nagle then holds the next input
+  // frames until that ACK (~40 ms). So: QoS 0 both ways (no PUBACKs); on the input link only in a
+  // gap of the room's input (the QuietGate), never forced, so during unbroken input the RTT ages
+  // (`rttAt` tells how much); with `outgoing` on schedule. A random phase and ±10 % jitter keep
+  // rooms from pinging in the same tick.
   const sendPing = (peer: Peer) => {
     const r = peer.record;
     if (!r || r.status === 'left' || closed) return;
@@ -700,29 +725,29 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
       { qos: 0, whenOffline: 'drop' },
     );
   };
-  let pingDueSince = 0;
   let pingTimer: Subscription | undefined;
   const armPing = (delay: number) => {
     pingTimer = scheduler.schedule(() => {
-      if (closed) return;
-      const now = scheduler.now();
-      const quiet = now - lastFrameAt;
-      if (quiet < PING_GAP_MS && now - pingDueSince < PING_MAX_WAIT_MS) {
-        armPing(Math.max(PING_GAP_MS - quiet, 1)); // when the gap would be complete
-        return;
-      }
-      for (const peer of byGid.values()) sendPing(peer);
-      const next = o.pingIntervalMs * (0.9 + 0.2 * Math.random());
-      pingDueSince = now + next;
-      armPing(next);
+      const waiting = gate.whenQuiet(() => {
+        if (closed) return;
+        for (const peer of byGid.values()) sendPing(peer);
+        armPing(o.pingIntervalMs * (0.9 + 0.2 * Math.random()));
+      });
+      if (!waiting.closed) pingTimer = waiting; // (sent at once, it re-armed pingTimer itself)
     }, delay);
   };
-  pingDueSince = scheduler.now() + Math.random() * o.pingIntervalMs;
-  armPing(pingDueSince - scheduler.now());
+  armPing(Math.random() * o.pingIntervalMs);
   subscriptions.push({ unsubscribe: () => pingTimer?.unsubscribe() } as Subscription);
-  /** A few pings right after seating, before input flows (they cost nothing then): the first RTT is right. */
-  const joinPings = (peer: Peer) => {
-    for (let i = 0; i < JOIN_PINGS; i++) subscriptions.push(scheduler.schedule(() => sendPing(peer), 20 + i * JOIN_PING_SPACING_MS));
+  /** A few pings right after seating, in gaps of the input like any other: the first RTT is right. */
+  const joinPings = (record: PlayerRecord, left = JOIN_PINGS, delay = JOIN_PING_DELAY_MS) => {
+    record.pinger = scheduler.schedule(() => {
+      const waiting = gate.whenQuiet(() => {
+        if (record.status === 'left') return;
+        sendPing(record.peer);
+        if (left > 1) joinPings(record, left - 1, JOIN_PING_SPACING_MS);
+      });
+      if (!waiting.closed) record.pinger = waiting;
+    }, delay);
   };
 
   const checkSlot = (slot: number): LiveSource<ControllerState> => {
@@ -753,6 +778,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     for (const r of records.values()) free(r);
     closed = true;
     statsFlush?.unsubscribe();
+    gate.dispose();
     for (const s of subscriptions) s.unsubscribe();
     if (o.setWill && final.status === 'closed') out.setWill(undefined);
     stats.set(Object.freeze({ ...counters }));

@@ -31,6 +31,12 @@ export interface PlayerInfo {
   readonly rttMs?: number;
   /** Smoothed RTT deviation, once measured. */
   readonly jitterMs?: number;
+  /**
+   * Host clock (the room's scheduler: `Date.now()` by default) when the newest sample behind `rttMs`
+   * came in. Without `outgoing`, the host pings only in gaps of the guest's input (PROTOCOL.md,
+   * "Latency"), so while input flows without one the figure ages: show `now − rttAt` with it.
+   */
+  readonly rttAt?: number;
   /** What the guest may control. */
   readonly permissions: Permissions;
   /** The guest sends more frames than the rate limit allows; the excess is dropped. */
@@ -104,7 +110,11 @@ export interface HostRoomOptions {
   silenceMs?: number;
   /** An interrupted guest's slot is freed after this long. Default 5000 ms. */
   releaseMs?: number;
-  /** Ping period for RTT and jitter (QoS 0). Default 1000 ms. */
+  /**
+   * Ping period for RTT and jitter (QoS 0). Default 1000 ms. Without `outgoing` a ping waits for a
+   * gap of 45 ms in the room's input (it never goes while input flows without one); with `outgoing`
+   * it goes on time.
+   */
   pingIntervalMs?: number;
   /** Per-guest input rate limit. Default 120 frames/s with a burst of a quarter second's worth. */
   rateLimit?: { maxFramesPerSecond?: number; burst?: number };
