@@ -257,13 +257,16 @@ export class PlayerInput {
   }
 
   // One self-re-arming timer instead of a new timer per frame: at 60 Hz per guest that matters.
-  private armSilence(delay: number): void {
+  private armSilence(delay: number, confirming = false): void {
     this.silenceTimer = this.options.scheduler.schedule(() => {
       this.silenceTimer = undefined;
       if (this.disposed || this.statusValue !== 'playing') return;
       const idle = this.now() - this.lastFrameAt;
-      if (idle >= this.options.silenceMs) this.interrupt();
-      else this.armSilence(this.options.silenceMs - idle);
+      if (idle < this.options.silenceMs) this.armSilence(this.options.silenceMs - idle);
+      // Timers run before the event loop reads sockets: after a busy stretch, frames may be waiting
+      // unread. Look again once they are read, so a busy host does not interrupt a playing guest.
+      else if (!confirming) this.armSilence(0, true);
+      else this.interrupt();
     }, delay);
   }
 }

@@ -333,42 +333,94 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
     expect(pings.every((e) => e.qos === 0)).toBe(true);
   });
 
-  it('with a scheduler: pings wait for a gap in the input, and a guest gets a few at once when seated', async () => {
+  /** A hand-made guest seated in `room` on the host `h`: the host clock of every ping it gets. */
+  async function pingedGuest(h: HostRoom, room: string, id: string) {
+    const raw = await rawClient(broker.url, { clientId: id });
+    raws.push(raw);
+    const pings: number[] = [];
+    raw.on('message', (_t, payload) => {
+      const m = json(payload);
+      if (m.t === 'ping') pings.push(m.ts as number);
+    });
+    await raw.subscribeAsync(`cp/${room}/d/${id}`, { qos: 1 });
+    await raw.publishAsync(`cp/${room}/u/${id}`, JSON.stringify({ t: 'join', v: 2, n: 0, id, session: 1, q: 0, tok: `${id}-token` }), { qos: 1 });
+    await until(h.players.value$, (ps) => ps.some((p) => p.id === id));
+    let seq = 0;
+    return {
+      pings,
+      /** Input frames `everyMs` apart for `forMs` of virtual time, each one seen by the host before time moves on. */
+      async input(advance: (ms: number) => void, everyMs: number, forMs: number) {
+        for (let t = 0; t < forMs; t += everyMs) {
+          const before = h.stats.value.frames;
+          await raw.publishAsync(`cp/${room}/i/${id}`, Buffer.from(encodeFrame({ seq: seq++, session: 1, state: press(seq % 2) })));
+          await expect.poll(() => h.stats.value.frames, { interval: 2 }).toBe(before + 1);
+          advance(everyMs);
+        }
+      },
+    };
+  }
+  const virtualTime = () => {
     const scheduler = new VirtualTimeScheduler(VirtualAction, Number.POSITIVE_INFINITY);
     const advance = (ms: number) => {
       scheduler.schedule(() => {}, ms); // virtual time only moves as far as its last action
       scheduler.maxFrames = scheduler.now() + ms;
       scheduler.flush();
     };
+    return { scheduler, advance };
+  };
+
+  it('with a scheduler: pings go in gaps of the input only, never forced on the input link; a seated guest gets a few in the first gaps', async () => {
+    const { scheduler, advance } = virtualTime();
     const h = host({ pingIntervalMs: 1000, silenceMs: 600_000, scheduler });
     await broker.waitFor({ type: 'subscribe', clientId: 'host' }); // listening before the hand-made guest speaks
-    const raw = await rawClient(broker.url, { clientId: 'pinged' });
-    raws.push(raw);
-    const pings: number[] = []; // the host clock when it sent each ping
-    raw.on('message', (_t, payload) => {
-      const m = json(payload);
-      if (m.t === 'ping') pings.push(m.ts as number);
-    });
-    await raw.subscribeAsync('cp/r1/d/pinged', { qos: 1 });
-    await raw.publishAsync('cp/r1/u/pinged', JSON.stringify({ t: 'join', v: 2, n: 0, id: 'pinged', session: 1, q: 0, tok: 'pinged-token' }), { qos: 1 });
-    await until(h.players.value$, (ps) => ps.length === 1);
+    const g = await pingedGuest(h, 'r1', 'pinged');
     const seatedAt = scheduler.now();
-    advance(150);
-    await expect.poll(() => pings.filter((t) => t > seatedAt && t <= seatedAt + 150).length).toBeGreaterThanOrEqual(3); // the join pings (and maybe the first periodic one)
+    advance(400);
+    await expect.poll(() => g.pings.filter((t) => t > seatedAt && t <= seatedAt + 400).length).toBeGreaterThanOrEqual(3); // the join pings (and maybe the first periodic one)
     advance(1100); // no input yet: the first periodic ping (random phase) goes as soon as it is due
-    // Input every 20 ms (never a 45 ms gap) for 3 s: the periodic pings wait (at most 10 s)...
+    await expect.poll(() => g.pings.filter((t) => t > seatedAt + 400).length).toBeGreaterThanOrEqual(1);
+    // Input every 40 ms (never a 45 ms gap) for 12 s, longer than rooms v2 waited before forcing one: no ping...
     const inputFrom = scheduler.now();
-    let seq = 0;
-    for (let t = 0; t < 3000; t += 20) {
-      await raw.publishAsync('cp/r1/i/pinged', Buffer.from(encodeFrame({ seq: seq++, session: 1, state: press(1) })));
-      await expect.poll(() => h.stats.value.frames).toBe(seq);
-      advance(20);
-    }
+    await g.input(advance, 40, 12_000);
     const inputTo = scheduler.now();
+    expect(g.pings.filter((t) => t > inputFrom && t <= inputTo)).toEqual([]);
     // ...and the overdue one goes in the first gap.
     advance(100);
-    await expect.poll(() => pings.some((t) => t > inputTo)).toBe(true);
-    expect(pings.filter((t) => t > inputFrom && t <= inputTo)).toEqual([]);
+    await expect.poll(() => g.pings.some((t) => t > inputTo)).toBe(true);
+  }, 60_000);
+
+  it('with an outgoing connection, pings go on time while input flows (the input link sends nothing)', async () => {
+    const { scheduler, advance } = virtualTime();
+    const outgoing = conns.open({ clientId: 'host-out' });
+    const h = host({ pingIntervalMs: 500, silenceMs: 600_000, scheduler, outgoing });
+    await broker.waitFor({ type: 'subscribe', clientId: 'host' });
+    const g = await pingedGuest(h, 'r1', 'pinged');
+    const inputFrom = scheduler.now();
+    await g.input(advance, 40, 3000);
+    const inputTo = scheduler.now();
+    await expect.poll(() => g.pings.filter((t) => t > inputFrom && t <= inputTo).length).toBeGreaterThanOrEqual(4);
+    expect(broker.events.filter((e) => e.type === 'publish' && e.clientId === 'host')).toEqual([]);
+  }, 60_000);
+
+  it('rooms opened in the same tick ping at different times (random phases)', async () => {
+    const { scheduler, advance } = virtualTime();
+    const connection = conns.open({ clientId: 'host' });
+    const ids = ['p1', 'p2', 'p3', 'p4'];
+    const hs = ids.map((id) => {
+      const room = hostRoom(connection, { room: `room-${id}`, secure: false, pingIntervalMs: 1000, silenceMs: 600_000, scheduler });
+      rooms.push(room);
+      return room;
+    });
+    const held = () => broker.events.filter((e) => e.type === 'subscribe' && e.clientId === 'host').flatMap((e) => e.filters ?? []);
+    await expect.poll(() => ids.every((id) => held().includes(`cp/room-${id}/u/+`))).toBe(true); // listening before the guests speak
+    const guests = await Promise.all(hs.map((h, i) => pingedGuest(h, `room-${ids[i]}`, ids[i]!)));
+    advance(400); // the join pings
+    await expect.poll(() => guests.every((g) => g.pings.length >= 3)).toBe(true);
+    const from = scheduler.now();
+    advance(1000);
+    await expect.poll(() => guests.every((g) => g.pings.some((t) => t > from))).toBe(true);
+    const first = guests.map((g) => g.pings.find((t) => t > from)!);
+    expect(new Set(first).size).toBeGreaterThan(1);
   }, 60_000);
 
   it('broadcasts JSON and binary state to guests, latest wins, retained for late joiners', async () => {

@@ -34,6 +34,15 @@ import { positiveNumber } from '../util/positiveNumber';
 
 const HELLO = JSON.stringify({ t: 'hello', v: ROOM_PROTOCOL_VERSION });
 
+/**
+ * A pause this long in the guest's own frames is a gap in which the host may ping (it waits for 45 ms
+ * without input on its input link, looking every 15 ms). While the guest's input leaves no such gap,
+ * a silent host is a host waiting for one, not a dead one (PROTOCOL.md, "Latency").
+ */
+const HOST_PING_OPENING_MS = 80;
+/** Openings the host let pass without a word before a silent host counts as gone. */
+const MISSED_OPENINGS = 3;
+
 /** Unanswered joins (with a verified host) before a guest gives up its client id as topic id for a link id. */
 const JOINS_BEFORE_LINK_ID = 3;
 
@@ -106,6 +115,8 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   }
   const name = cleanName(options.name);
   const keyframeMs = positiveNumber('keyframeMs', options.keyframeMs ?? 100);
+  // An idle guest's keyframes are keyframeMs apart: with a shorter period those are its openings.
+  const openingMs = Math.min(HOST_PING_OPENING_MS, keyframeMs);
   const joinRetryMs = positiveNumber('joinRetryMs', options.joinRetryMs ?? 1000);
   const joinTimeoutMs = positiveNumber('joinTimeoutMs', options.joinTimeoutMs ?? 30_000);
   const hostTimeoutMs = positiveNumber('hostTimeoutMs', options.hostTimeoutMs ?? 5000);
@@ -149,6 +160,8 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   let joiningSince = scheduler.now();
   let unanswered = 0;
   let lastHeard = scheduler.now();
+  /** Gaps in our frames (HOST_PING_OPENING_MS or longer) since the host was last heard and a ping was due. */
+  let openings = 0;
   let hostPingMs = 1000;
 
   // --- keys (authenticated rooms)
@@ -182,6 +195,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
     status.set(s);
     if (s.status === 'playing') {
       lastHeard = scheduler.now();
+      openings = 0;
       armKeyframe(keyframeMs);
     } else {
       keyframeTimer?.unsubscribe();
@@ -230,7 +244,9 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
     const ext = seq >>> 0;
     const frame = encodeFrame({ session, seq: ext & 0xffff, time: scheduler.now(), state: focused ? state : NEUTRAL });
     seq = ext + 1;
-    lastSentAt = scheduler.now();
+    const now = scheduler.now();
+    if (now - lastSentAt >= openingMs && now - lastHeard >= hostPingMs * 1.1) openings++;
+    lastSentAt = now;
     const payload = macs ? concatBytes(frame, macs.frame.tag(FRAME_TAG_BYTES, seqBytes(ext), frame)) : frame;
     // Input is only worth its moment: QoS 0 and never queued offline (a keyframe follows the reconnect).
     return publish(topics.input(gid), payload, { qos: 0, whenOffline: 'drop' });
@@ -283,6 +299,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   // --- control from the host
   const onDown = (message: DownMessage) => {
     lastHeard = scheduler.now();
+    openings = 0;
     switch (message.t) {
       case 'waiting':
         if (message.session === session) {
@@ -534,7 +551,12 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
           // No host presence yet: ask the host to publish it again (PROTOCOL.md, "Joining").
           void publish(topics.up(gid), HELLO, { qos: 0, whenOffline: 'drop' });
         }
-      } else if (connected && s === 'playing' && now - lastHeard >= Math.max(hostTimeoutMs, 3 * hostPingMs)) {
+      } else if (
+        connected &&
+        s === 'playing' &&
+        now - lastHeard >= Math.max(hostTimeoutMs, 3 * hostPingMs) &&
+        openings + (now - lastSentAt >= openingMs ? 1 : 0) >= MISSED_OPENINGS
+      ) {
         setStatus({ status: 'joining' });
         announce();
       }
