@@ -273,4 +273,39 @@ describe('joinRoom', () => {
     expect(ids[1]![2]).toBe('dup');
     expect(h.stats.value.forged).toBeGreaterThanOrEqual(3); // the unanswered joins on the held topic id
   });
+
+  it('a host silent while the guest’s input leaves it no gap to ping in is not taken for gone; silent through the gaps, it is', async () => {
+    const scheduler = new VirtualTimeScheduler(VirtualAction, Number.POSITIVE_INFINITY);
+    const advance = (ms: number) => {
+      scheduler.schedule(() => {}, ms); // virtual time only moves as far as its last action
+      scheduler.maxFrames = scheduler.now() + ms;
+      scheduler.flush();
+    };
+    // A hand-made host: presence, a slot for every join, then not a word (no pings).
+    const host = await rawClient(broker.url, { clientId: 'silent-host' });
+    let n = 0;
+    host.on('message', (_t, payload) => {
+      const m = JSON.parse(payload.toString()) as { t: string; session: number };
+      if (m.t === 'join') void host.publishAsync('cp/r9/d/quiet', JSON.stringify({ t: 'slot', slot: 2, session: m.session, n: ++n }), { qos: 1 }).catch(() => undefined);
+    });
+    await host.subscribeAsync('cp/r9/u/+', { qos: 1 });
+    await host.publishAsync('cp/r9/h', JSON.stringify({ v: 2, n: 1, admission: 'auto', maxPlayers: 2, pingMs: 1000, inst: 'x' }), { qos: 1, retain: true });
+    const g = joinRoom(conns.open({ clientId: 'quiet' }), { room: 'r9', secure: false, scheduler, browserEvents: false });
+    rooms.push(g);
+    await expect.poll(() => (advance(1000), g.status.value.status), { interval: 5 }).toBe('playing');
+    const joins = () => broker.events.filter((e) => e.type === 'publish' && e.topic === 'cp/r9/u/quiet').length;
+    const joined = joins();
+    // 12 s of input 40 ms apart (a stick in motion), more than twice hostTimeoutMs: still playing, no re-join.
+    for (let t = 0; t < 12_000; t += 40) {
+      g.send(press(t % 80 ? 1 : 2));
+      advance(40);
+      expect(g.status.value.status).toBe('playing');
+    }
+    expect(joins()).toBe(joined);
+    // The input pauses (keyframes 100 ms apart: gaps the host could ping in), the host stays silent: gone.
+    for (let t = 0; t < 6000 && g.status.value.status === 'playing'; t += 100) advance(100);
+    expect(g.status.value.status).toBe('joining');
+    host.removeAllListeners('message');
+    await host.endAsync();
+  }, 30_000);
 });
