@@ -1,6 +1,8 @@
 import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALL_BUTTONS, NEUTRAL, type ControllerState } from '../input/ControllerState';
+import { decodeFrame } from '../input/decodeFrame';
+import { ALL_BUTTONS, NEUTRAL, statesEqual, type ControllerState } from '../input/ControllerState';
 import { encodeFrame } from '../input/encodeFrame';
 import { ALL_PERMISSIONS, NO_PERMISSIONS } from './Permissions';
 import { PlayerInput, type PlayerInputOptions } from './PlayerInput';
@@ -232,5 +234,35 @@ describe('PlayerInput', () => {
       expect(input.receive(old)).toBe('forged');
       expect(input.receive(sealed(65536 + 5, press(8)))).toBe('applied');
     });
+  });
+
+  it('reads every frame as decodeFrame does (changed bytes, repeated axes or triggers, out-of-range values)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ minLength: 9, maxLength: 9 }), { minLength: 1, maxLength: 20 }), fc.boolean(), (bodies, tagged) => {
+        const mac = new Mac(new Uint8Array(32).fill(7), 'f', 'room', 'g');
+        const { input, states } = setup({ maxFramesPerSecond: 1e9, burst: 1e9, ...(tagged ? { mac } : {}) });
+        let expected: ControllerState = NEUTRAL;
+        bodies.forEach((body, seq) => {
+          // Mostly valid: the top button byte 0/1, no -128 axis; sometimes reuse the last body's axes or triggers.
+          if (seq % 3 !== 2) body[0]! &= 1;
+          if (seq % 4 !== 3) for (let i = 3; i < 7; i++) if (body[i] === 0x80) body[i] = 0x81;
+          if (seq > 0 && seq % 2) body.set(bodies[seq - 1]!.subarray(3, 7), 3);
+          const frame = encodeFrame({ seq, session: 1, state: NEUTRAL });
+          frame.set(body, 4);
+          const payload = tagged ? concatBytes(frame, mac.tag(8, seqBytes(seq), frame)) : frame;
+          const reference = decodeFrame(frame);
+          const verdict = input.receive(payload);
+          if (!reference.ok) {
+            expect(verdict).toBe('malformed');
+            return;
+          }
+          expect(verdict).toBe(statesEqual(reference.frame.state, expected) ? 'unchanged' : 'applied');
+          expected = reference.frame.state;
+          expect(input.state).toEqual(expected);
+        });
+        expect(states.every((x, i) => i === 0 || !statesEqual(x, states[i - 1]!))).toBe(true);
+        input.dispose();
+      }),
+    );
   });
 });

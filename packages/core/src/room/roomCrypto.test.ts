@@ -15,6 +15,17 @@ describe('Mac.checkFrame', () => {
         const other = frame.slice();
         other[0]! ^= 1;
         expect(mac.checkFrame(tag, ext, other)).toBe(false);
+        // The wire forms: frame and tag in one buffer, written and checked without views.
+        const wire = new Uint8Array(frame.length + FRAME_TAG_BYTES);
+        wire.set(frame);
+        mac.tagFrameInto(wire, ext, frame.length);
+        expect(wire.subarray(frame.length)).toEqual(tag);
+        expect(mac.checkTaggedFrame(wire, ext, frame.length)).toBe(true);
+        expect(mac.checkTaggedFrame(wire, ext + 1, frame.length)).toBe(false);
+        const flipped = wire.slice();
+        flipped[frame.length + (ext & 7)]! ^= 1;
+        expect(mac.checkTaggedFrame(flipped, ext, frame.length)).toBe(false);
+        expect(mac.checkTaggedFrame(wire.subarray(0, frame.length), ext, frame.length)).toBe(false); // no tag at all
       }),
       { numRuns: 300 },
     );

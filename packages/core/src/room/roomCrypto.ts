@@ -6,6 +6,7 @@ import { hkdf } from '@noble/hashes/hkdf';
 import { hmac } from '@noble/hashes/hmac';
 import { sha256 } from '@noble/hashes/sha2';
 import { CoplayError } from '../errors/CoplayError';
+import { FRAME_BYTES } from '../input/frameFormat';
 export { FRAME_TAG_BYTES } from '../input/frameFormat';
 
 /** Bytes of the tag on a control message. */
@@ -158,7 +159,8 @@ export class Mac {
   // One scratch state and output buffer, reused: a frame's tag is checked with no allocation.
   private scratch: Hmac | undefined;
   private readonly out = new Uint8Array(32);
-  private readonly seq = new Uint8Array(4);
+  /** Sequence number and frame bytes, hashed in one update. */
+  private readonly frameScratch = new Uint8Array(4 + FRAME_BYTES);
 
   constructor(key: Uint8Array, label: string, room: string, gid: string) {
     this.base = hmac.create(sha256, key).update(context(label, room, gid));
@@ -183,12 +185,40 @@ export class Mac {
    * as `check(tag, seqBytes(ext), frame)` without allocating (hot path: every frame of every guest).
    */
   checkFrame(tag: Uint8Array, ext: number, frame: Uint8Array): boolean {
-    const s = this.seq;
+    return this.matches(tag, this.frameDigest(ext, frame, 0, frame.length));
+  }
+
+  /**
+   * {@link checkFrame} of a tagged frame as it came off the wire (`frameBytes` bytes, then the tag):
+   * no views on the payload, one hash update.
+   */
+  checkTaggedFrame(payload: Uint8Array, ext: number, frameBytes: number): boolean {
+    const expected = this.frameDigest(ext, payload, 0, frameBytes);
+    const tagBytes = payload.length - frameBytes;
+    let diff = 0;
+    for (let i = 0; i < tagBytes; i++) diff |= payload[frameBytes + i]! ^ expected[i]!;
+    return diff === 0 && tagBytes > 0 && tagBytes <= expected.length;
+  }
+
+  /**
+   * Writes the tag of the frame in `out[0, frameBytes)` (sequence number `ext`) into `out` after the
+   * frame, as many bytes as are left: the guest's frame and tag in one buffer, no copies.
+   */
+  tagFrameInto(out: Uint8Array, ext: number, frameBytes: number): void {
+    const digest = this.frameDigest(ext, out, 0, frameBytes);
+    for (let i = frameBytes; i < out.length; i++) out[i] = digest[i - frameBytes]!;
+  }
+
+  /** HMAC(key, context ‖ seqBytes(ext) ‖ bytes[from, to)) in the scratch output. */
+  private frameDigest(ext: number, bytes: Uint8Array, from: number, to: number): Uint8Array {
+    const n = to - from;
+    const s = n + 4 <= this.frameScratch.length ? this.frameScratch : new Uint8Array(n + 4);
     s[0] = ext >>> 24;
     s[1] = ext >>> 16;
     s[2] = ext >>> 8;
     s[3] = ext;
-    return this.matches(tag, this.finish(this.start().update(s).update(frame)));
+    for (let i = 0; i < n; i++) s[4 + i] = bytes[from + i]!;
+    return this.finish(this.start().update(n + 4 === s.length ? s : s.subarray(0, n + 4)));
   }
 
   private matches(tag: Uint8Array, expected: Uint8Array): boolean {
