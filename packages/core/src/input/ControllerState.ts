@@ -94,7 +94,8 @@ export function normalizeState(state: ControllerState): ControllerState {
   }
   if (!Array.isArray(axes) || axes.length !== 4) bad('axes must be [lx, ly, rx, ry]');
   if (!Array.isArray(triggers) || triggers.length !== 2) bad('triggers must be [left, right]');
-  for (const v of [...axes, ...triggers]) if (typeof v !== 'number' || !Number.isFinite(v)) bad('non-finite number');
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  if (!finite(axes[0]) || !finite(axes[1]) || !finite(axes[2]) || !finite(axes[3]) || !finite(triggers[0]) || !finite(triggers[1])) bad('non-finite number');
   return {
     buttons,
     axes: [clamp(axes[0], -1, 1), clamp(axes[1], -1, 1), clamp(axes[2], -1, 1), clamp(axes[3], -1, 1)],

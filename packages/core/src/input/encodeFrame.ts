@@ -33,6 +33,15 @@ const triggerByte = (v: number) => {
  * @throws CoplayError `INVALID_PAYLOAD` for out-of-range fields (use `normalizeState` to clamp first).
  */
 export function encodeFrame(input: FrameInput): Uint8Array {
+  return writeFrame(new Uint8Array(FRAME_BYTES), input);
+}
+
+/**
+ * {@link encodeFrame} into the first 16 bytes of `out` (a guest writes frame and tag into one
+ * buffer); returns `out`. Not part of the package API.
+ * @internal
+ */
+export function writeFrame(out: Uint8Array, input: FrameInput): Uint8Array {
   const { seq, state } = input;
   const session = input.session ?? 0;
   const time = input.time ?? 0;
@@ -44,18 +53,19 @@ export function encodeFrame(input: FrameInput): Uint8Array {
   if (!Number.isInteger(buttons) || buttons < 0 || buttons > ALL_BUTTONS) fail('buttons must be 17 bits', { buttons });
   if (!axes || axes.length !== 4 || !triggers || triggers.length !== 2) fail('axes need 4 and triggers 2 values');
 
-  const out = new Uint8Array(FRAME_BYTES);
-  const view = new DataView(out.buffer);
   out[0] = FRAME_VERSION;
   out[1] = session;
-  view.setUint16(2, seq);
+  out[2] = seq >>> 8;
+  out[3] = seq;
   out[4] = (buttons >>> 16) & 0xff;
-  view.setUint16(5, buttons & 0xffff);
-  for (let i = 0; i < 4; i++) view.setInt8(7 + i, axisByte(axes[i]!));
+  out[5] = buttons >>> 8;
+  out[6] = buttons;
+  for (let i = 0; i < 4; i++) out[7 + i] = axisByte(axes[i]!); // a negative byte stores as its two's complement
   out[11] = triggerByte(triggers[0]);
   out[12] = triggerByte(triggers[1]);
   const t = ((Math.trunc(time) % 0x1000000) + 0x1000000) % 0x1000000;
-  out[13] = (t >>> 16) & 0xff;
-  view.setUint16(14, t & 0xffff);
+  out[13] = t >>> 16;
+  out[14] = t >>> 8;
+  out[15] = t;
   return out;
 }

@@ -1,4 +1,4 @@
-import { asyncScheduler, type Subscription } from 'rxjs';
+import { asyncScheduler, Observable, type Subscription } from 'rxjs';
 import type { Connection, Message, PublishOptions } from '../connection/types';
 import { CoplayError } from '../errors/CoplayError';
 import { ALL_BUTTONS, NEUTRAL, type ControllerState } from '../input/ControllerState';
@@ -237,14 +237,38 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
   const subscriptions: Subscription[] = [];
   const joinBucket = new TokenBucket(JOIN_RATE, JOIN_RATE);
 
+  /** Subscribers of `stats.value$`: without any, nothing needs a timer (`stats.value` reads the counters). */
+  let statsWatchers = 0;
   const bumpStat = (key: keyof RoomStats) => {
     counters[key]++;
+    if (statsWatchers === 0) return;
     // Under a flood, one stats emission per interval instead of one per frame.
     statsFlush ??= scheduler.schedule(() => {
       statsFlush = undefined;
       if (!closed) stats.set(Object.freeze({ ...counters }));
     }, STATS_INTERVAL_MS);
   };
+
+  /** The counters as a Live value: always current, but the same object until a counter moved. */
+  const currentStats = () => {
+    const v = stats.live.value;
+    for (const k in counters) {
+      if (v[k as keyof RoomStats] !== counters[k as keyof RoomStats]) {
+        stats.set(Object.freeze({ ...counters }));
+        break;
+      }
+    }
+    return stats.live.value;
+  };
+  const statsValue$ = new Observable<RoomStats>((subscriber) => {
+    statsWatchers++;
+    if (!closed) currentStats(); // counted while nobody watched: a new watcher starts from now
+    const inner = stats.live.value$.subscribe(subscriber);
+    return () => {
+      statsWatchers--;
+      inner.unsubscribe();
+    };
+  });
 
   const emitPlayers = () => {
     if (closed) return;
@@ -870,17 +894,9 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     },
     stats: {
       get value() {
-        // Always current, but the same object until a counter moved.
-        const v = stats.live.value;
-        for (const k in counters) {
-          if (v[k as keyof RoomStats] !== counters[k as keyof RoomStats]) {
-            stats.set(Object.freeze({ ...counters }));
-            break;
-          }
-        }
-        return stats.live.value;
+        return currentStats();
       },
-      value$: stats.live.value$,
+      value$: statsValue$,
     },
     close() {
       return shutdown({ status: 'closed' });

@@ -2,8 +2,8 @@ import { asyncScheduler, type Observable, type SchedulerAction, type Subscriptio
 import type { Connection, PublishOptions } from '../connection/types';
 import { CoplayError } from '../errors/CoplayError';
 import { NEUTRAL, normalizeState, type ControllerState } from '../input/ControllerState';
-import { encodeFrame } from '../input/encodeFrame';
-import { FRAME_TAG_BYTES } from '../input/frameFormat';
+import { writeFrame } from '../input/encodeFrame';
+import { FRAME_BYTES, FRAME_TAG_BYTES } from '../input/frameFormat';
 import { sampleInput } from '../input/sampleInput';
 import { browserFocus } from '../store/browserFocus';
 import { createLive } from '../store/createLive';
@@ -14,13 +14,11 @@ import { parseInvite, type RoomInvite } from './invite';
 import { LinkMacs, seal, unseal } from './LinkMacs';
 import { refusalOf } from './refusalOf';
 import {
-  concatBytes,
   createGuestKeys,
   deriveLinkKeys,
   fromBase64Url,
   importVerifyKey,
   PUBLIC_KEY_BYTES,
-  seqBytes,
   SIGNATURE_BYTES,
   toBase64Url,
   verifyBody,
@@ -242,12 +240,18 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   /** Sends one frame with the full state (NEUTRAL while the player is not at the controls). */
   const transmit = (state: ControllerState) => {
     const ext = seq >>> 0;
-    const frame = encodeFrame({ session, seq: ext & 0xffff, time: scheduler.now(), state: focused ? state : NEUTRAL });
+    // Frame and tag in one buffer (no copies): it is handed to the connection, so a new one each time.
+    const payload = writeFrame(new Uint8Array(macs ? FRAME_BYTES + FRAME_TAG_BYTES : FRAME_BYTES), {
+      session,
+      seq: ext & 0xffff,
+      time: scheduler.now(),
+      state: focused ? state : NEUTRAL,
+    });
+    macs?.frame.tagFrameInto(payload, ext, FRAME_BYTES);
     seq = ext + 1;
     const now = scheduler.now();
     if (now - lastSentAt >= openingMs && now - lastHeard >= hostPingMs * 1.1) openings++;
     lastSentAt = now;
-    const payload = macs ? concatBytes(frame, macs.frame.tag(FRAME_TAG_BYTES, seqBytes(ext), frame)) : frame;
     // Input is only worth its moment: QoS 0 and never queued offline (a keyframe follows the reconnect).
     return publish(topics.input(gid), payload, { qos: 0, whenOffline: 'drop' });
   };

@@ -20,9 +20,9 @@ const tickers = new WeakMap<SchedulerLike, Map<number, Ticker>>();
  */
 export function sharedTicker(scheduler: SchedulerLike, periodMs: number, task: (lateMs: number) => void): () => void {
   let byPeriod = tickers.get(scheduler);
-  if (!byPeriod) tickers.set(scheduler, (byPeriod = new Map()));
+  if (!byPeriod) tickers.set(scheduler, (byPeriod = new Map<number, Ticker>()));
   let ticker = byPeriod.get(periodMs);
-  if (!ticker) byPeriod.set(periodMs, (ticker = { tasks: new Set(), action: undefined, dueAt: 0, running: false }));
+  if (!ticker) byPeriod.set(periodMs, (ticker = { tasks: new Set<(lateMs: number) => void>(), action: undefined, dueAt: 0, running: false }));
   const t = ticker;
   t.tasks.add(task);
   if (!t.action) {
