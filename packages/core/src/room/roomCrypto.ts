@@ -6,7 +6,6 @@ import { hkdf } from '@noble/hashes/hkdf';
 import { hmac } from '@noble/hashes/hmac';
 import { sha256 } from '@noble/hashes/sha2';
 import { CoplayError } from '../errors/CoplayError';
-import { FRAME_BYTES } from '../input/frameFormat';
 export { FRAME_TAG_BYTES } from '../input/frameFormat';
 
 /** Bytes of the tag on a control message. */
@@ -159,8 +158,7 @@ export class Mac {
   // One scratch state and output buffer, reused: a frame's tag is checked with no allocation.
   private scratch: Hmac | undefined;
   private readonly out = new Uint8Array(32);
-  /** Sequence number and frame bytes, hashed in one update. */
-  private readonly frameScratch = new Uint8Array(4 + FRAME_BYTES);
+  private readonly seq = new Uint8Array(4);
 
   constructor(key: Uint8Array, label: string, room: string, gid: string) {
     this.base = hmac.create(sha256, key).update(context(label, room, gid));
@@ -189,8 +187,8 @@ export class Mac {
   }
 
   /**
-   * {@link checkFrame} of a tagged frame as it came off the wire (`frameBytes` bytes, then the tag):
-   * no views on the payload, one hash update.
+   * {@link checkFrame} of a tagged frame as it came off the wire (`frameBytes` bytes, then the tag),
+   * the tag compared in place.
    */
   checkTaggedFrame(payload: Uint8Array, ext: number, frameBytes: number): boolean {
     const expected = this.frameDigest(ext, payload, 0, frameBytes);
@@ -211,14 +209,12 @@ export class Mac {
 
   /** HMAC(key, context ‖ seqBytes(ext) ‖ bytes[from, to)) in the scratch output. */
   private frameDigest(ext: number, bytes: Uint8Array, from: number, to: number): Uint8Array {
-    const n = to - from;
-    const s = n + 4 <= this.frameScratch.length ? this.frameScratch : new Uint8Array(n + 4);
+    const s = this.seq;
     s[0] = ext >>> 24;
     s[1] = ext >>> 16;
     s[2] = ext >>> 8;
     s[3] = ext;
-    for (let i = 0; i < n; i++) s[4 + i] = bytes[from + i]!;
-    return this.finish(this.start().update(n + 4 === s.length ? s : s.subarray(0, n + 4)));
+    return this.finish(this.start().update(s).update(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to)));
   }
 
   private matches(tag: Uint8Array, expected: Uint8Array): boolean {
