@@ -18,10 +18,13 @@ export function roomSubject(key: string, label: string, hostOptions: Record<stri
       const secure = hostOptions['secure'] !== false;
       const room = `b${Math.random().toString(16).slice(2, 10)}`;
       const hostConn = createConnection({ url, clientId: `${room}-host` });
+      // `outgoing: true`: the host sends on a second connection (hostRoom's `outgoing`), its input link only receives.
+      const outConn = hostOptions['outgoing'] === true ? createConnection({ url, clientId: `${room}-out` }) : undefined;
       const guestId = `${room}-guest`;
       const guestConn = createConnection({ url, clientId: guestId, will: guestWill(room, guestId) });
-      await Promise.all([connected(hostConn), connected(guestConn)]);
-      const host = hostRoom(hostConn, { room, secure, ...hostOptions });
+      await Promise.all([connected(hostConn), connected(guestConn), outConn && connected(outConn)]);
+      const { outgoing: _, ...rest } = hostOptions;
+      const host = hostRoom(hostConn, { room, secure, ...rest, ...(outConn ? { outgoing: outConn } : {}) });
       const guest = joinRoom(guestConn, { ...(secure ? { invite: await host.invite } : { room, secure: false }), browserEvents: false });
       const playing = (await until(guest.status.value$, (s) => s.status === 'playing', 'guest playing')) as { slot: number };
       const out = new Uint8Array(4);
@@ -41,7 +44,7 @@ export function roomSubject(key: string, label: string, hostOptions: Record<stri
           sub.unsubscribe();
           await guest.close();
           await host.close();
-          await Promise.all([hostConn.close(), guestConn.close()]);
+          await Promise.all([hostConn.close(), guestConn.close(), outConn?.close()]);
         },
       };
     },

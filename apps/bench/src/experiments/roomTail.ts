@@ -94,8 +94,8 @@ async function coplayRoom(url: string, k: number): Promise<{ go(): Promise<Run> 
   const guest = joinRoom(guestConn, { invite: await host.invite, browserEvents: false });
   const playing = (await until(guest.status.value$, (s) => s.status === 'playing', 'guest playing')) as { slot: number };
   const n = Math.ceil((DUR / 1000) * 60);
-  const sentAt: number[] = new Array(n).fill(NaN);
-  const recvAt: number[] = new Array(n).fill(NaN);
+  const sentAt: number[] = new Array<number>(n).fill(NaN);
+  const recvAt: number[] = new Array<number>(n).fill(NaN);
   host.input(playing.slot).value$.subscribe((s) => {
     if (s.buttons > 0 && s.buttons <= n) recvAt[s.buttons - 1] = performance.now();
   });
@@ -119,8 +119,8 @@ async function rawPair(url: string, k: number): Promise<{ go(): Promise<Run> }> 
   const g = await mqtt.connectAsync(url, { clientId: `${id}-rawg`, reconnectPeriod: 0 });
   for (const c of [h, g]) (c.stream as net.Socket).setNoDelay(true);
   const n = Math.ceil((DUR / 1000) * 60);
-  const sentAt: number[] = new Array(n).fill(NaN);
-  const recvAt: number[] = new Array(n).fill(NaN);
+  const sentAt: number[] = new Array<number>(n).fill(NaN);
+  const recvAt: number[] = new Array<number>(n).fill(NaN);
   h.on('message', (_t, p) => {
     recvAt[p.readUInt32BE(0)] = performance.now();
   });

@@ -1,6 +1,6 @@
 import { faultProxy, startBroker, type EmbeddedBroker, type FaultProxy } from '@coplay/testkit';
 import type { MqttClient } from 'mqtt';
-import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
+import { firstValueFrom, VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Button, NEUTRAL, statesEqual } from '../input/ControllerState';
 import { decodeFrame } from '../input/decodeFrame';
@@ -78,6 +78,9 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
     await until(h.input(slotA).value$, (s) => s.buttons === 1 << Button.B);
     expect(h.stats.value).not.toBe(before);
     expect(h.stats.value.applied).toBeGreaterThan(before.applied);
+    a.room.send(press(1 << Button.X));
+    await until(h.input(slotA).value$, (s) => s.buttons === 1 << Button.X);
+    expect(await firstValueFrom(h.stats.value$)).toEqual(h.stats.value); // a new subscriber starts from the current counters
   });
 
   it('kicks a guest: it sees kicked, its slot goes neutral, later frames and joins are refused', async () => {
@@ -324,6 +327,8 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
     const [p] = await until(h.players.value$, (ps) => ps[0]?.rttMs !== undefined && ps[0]?.jitterMs !== undefined);
     expect(p!.rttMs).toBeGreaterThanOrEqual(0);
     expect(p!.rttMs).toBeLessThan(5000);
+    expect(p!.rttAt).toBeLessThanOrEqual(Date.now()); // the host time of the newest sample
+    expect(p!.rttAt).toBeGreaterThan(Date.now() - 60_000);
     await until(a.room.rtt.value$, (r) => r !== undefined);
     expect(a.room.rtt.value).toBeGreaterThanOrEqual(0);
     // Ping and pong go at QoS 0: no PUBACK from the host's socket to delay input frames (PROTOCOL.md).
