@@ -162,7 +162,8 @@ export class PlayerInput {
       this.armSilence(this.options.silenceMs);
     }
     if (!repeat) {
-      this.rawBytes.set(payload.subarray(STATE_FROM, STATE_TO));
+      const r = this.rawBytes; // a byte loop: a subarray view per frame would be garbage
+      for (let i = 0; i < r.length; i++) r[i] = payload[STATE_FROM + i]!;
       this.rawFromFrame = true;
     }
     this.raw = state;
