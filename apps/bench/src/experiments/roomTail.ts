@@ -76,6 +76,17 @@ proto._writeGeneric = function (this: net.Socket, writev, data, enc, cb) {
   return original.call(this, writev, data, enc, cb);
 };
 
+const proto2 = net.Socket.prototype as unknown as { push: (chunk: unknown, enc?: unknown) => boolean };
+const originalPush = proto2.push;
+proto2.push = function (this: net.Socket, chunk: unknown, enc?: unknown) {
+  const who = owner.get(this);
+  if (who && Buffer.isBuffer(chunk)) {
+    const at = performance.now();
+    (writes.get(who) ?? writes.set(who, []).get(who)!).push({ at, what: `<${packets(chunk).map((x) => x.replace('PUBLISH', 'P')).join(',')}` });
+  }
+  return originalPush.call(this, chunk, enc);
+};
+
 interface Run {
   label: string;
   hostId: string;
@@ -154,8 +165,36 @@ async function pace60(n: number, send: (i: number) => void): Promise<void> {
   await new Promise((r) => setTimeout(r, 300));
 }
 
+async function flow(url: string) {
+  const { latencyRun } = await import('../pairBench');
+  const { roomSubject } = await import('../roomBench');
+  const { RAW_NODELAY } = await import('../subjects');
+  const kinds = ['room', 'noPing', 'raw'] as const;
+  const runs = await Promise.all(
+    Array.from({ length: ROOMS * 3 }, async (_, k) => {
+      const kind = kinds[k % 3]!;
+      const subject = kind === 'raw' ? RAW_NODELAY : roomSubject(`flow${k}`, kind, kind === 'noPing' ? { pingIntervalMs: 3_600_000 } : {});
+      return { kind, run: await latencyRun(subject, url, 120, 60, 16), k };
+    }),
+  );
+  for (const { kind, run } of runs) {
+    const late = run.samples.filter((x) => x.us > 5000).map((x) => `${x.atMs.toFixed(0)}ms:${(x.us / 1000).toFixed(1)}`);
+    console.log(`${kind.padEnd(6)} late (sent at ms after start:latency ms): ${late.join(' ') || 'none'}`);
+  }
+  for (const [who, w] of writes) {
+    if (!who.endsWith('-host')) continue;
+    const first = w[0]!.at;
+    console.log(who, w.filter((x) => x.at - first < Number(process.env.UPTO ?? 700)).map((x) => `${(x.at - first).toFixed(0)}:${x.what}`).join(' | '));
+  }
+}
+
 async function main() {
   const m = await startMosquitto({ tcpNoDelay: false });
+  if (process.env.FLOW === '1') {
+    await flow(m.url);
+    await m.close();
+    process.exit(0);
+  }
   try {
     const subjects = await Promise.all([
       ...Array.from({ length: ROOMS }, (_, k) => coplayRoom(m.url, k)),
