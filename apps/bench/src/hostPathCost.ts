@@ -1,7 +1,7 @@
 // Host CPU per frame, coplay rooms against raw MQTT.js, for work on the host's hot path (issue 13).
 // `cd apps/bench && npx tsx src/hostPathCost.ts` (env ROOMS=40 REPS=5 SECONDS=4; needs mosquitto and a
 // built @coplay/core). Each repetition runs the scale bench's step (hosts in one child process, CPU from
-// process.cpuUsage; guests in another) for raw and coplay in alternating order; medians of the
+// process.cpuUsage; guests in another; 0.5 s idle, 1 s warm-up, then SECONDS measured) for raw and coplay in alternating order; medians of the
 // repetitions. The guests share the machine's cores, so coplay's guest-side cost shows up as noise too.
 import { startMosquitto } from '@coplay/testkit';
 import { scaleStep, type ScaleStep } from './scaleBench';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < REPS; r++) {
       const order = r % 2 === 0 ? (['raw', 'coplay'] as const) : (['coplay', 'raw'] as const);
       for (const mode of order) {
-        const s = await scaleStep(m.url, mode, ROOMS, SECONDS);
+        const s = await scaleStep(m.url, mode, ROOMS, { idleMs: 500, warmMs: 1000, measureMs: SECONDS * 1000 });
         runs[mode].push(s);
         console.log(`rep ${r + 1} ${mode.padEnd(6)} CPU/frame ${s.cpuUsPerFrame.toFixed(1)} µs, host CPU ${(s.hostCpuShare * 100).toFixed(0)} %, p50 ${fmtUs(s.latency.p50)}, p99 ${fmtUs(s.latency.p99)}`);
       }
