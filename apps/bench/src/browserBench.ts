@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -456,6 +457,12 @@ export const OPEN_STAGES: Array<[string, keyof OpenMilestones]> = [
 export async function demoOpenToFirstInput(opens: number): Promise<DemoOpenResult> {
   const { freePort } = await import('@coplay/testkit');
   const { spawnDemo, waitForUrls } = await import('../../demo/e2e/spawnDemo');
+  // The demo's production build takes MQTT.js as @coplay/core's browser build ships it once that is built
+  // (apps/demo/vite.config.ts): build it first, so this measures what a deployment serves.
+  if (!existsSync(fileURLToPath(new URL('../../../packages/core/dist/browser/mqtt.js', import.meta.url)))) {
+    console.log('bench: building @coplay/core (its browser build) for the demo production build');
+    execFileSync('npm', ['run', 'build', '--workspace', '@coplay/core'], { cwd: fileURLToPath(new URL('../../..', import.meta.url)), stdio: 'ignore' });
+  }
   const demo = spawnDemo({ COPLAY_DEMO_PORT: String(await freePort()) }, ['--prod']);
   const browsers: Browser[] = [];
   try {

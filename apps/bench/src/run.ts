@@ -521,7 +521,7 @@ async function main(): Promise<void> {
     if (demoOpen) {
       md.push(`### Open guest link → first input accepted, on the demo's production build`, '');
       md.push(
-        `\`npm run demo -- --prod\` (a \`vite build\` served by Vite's preview server, with the demo's embedded Aedes broker, token authority and token API in the same Node process). For each of ${demoOpen.opens} opens the host page (its own Chromium) opens a new room; a fresh browser context (empty cache, no stored identity) in a second Chromium opens the room's share link while CDP holds d-pad down (a key-down every 10 ms from before navigation). ` +
+        `\`npm run demo -- --prod\` (a \`vite build\` served by Vite's preview server, with the demo's embedded Aedes broker, token authority and token API in the same Node process; MQTT.js as @coplay/core's browser build ships it, which the bench builds first if it is missing). For each of ${demoOpen.opens} opens the host page (its own Chromium) opens a new room; a fresh browser context (empty cache, no stored identity) in a second Chromium opens the room's share link while CDP holds d-pad down (a key-down every 10 ms from before navigation). ` +
           'Milestones are stamped in the guest page (Navigation and Resource Timing; a WebSocket wrapper installed before any page script: its first message is the CONNACK, and the first input frame it sends is "seated", since a guest sends one as it handles the host\'s `slot`) and in the host page (P2 input read after each WebSocket message), both on the same clock. Each stage is how long its milestone came after the latest milestone above it (0 when it was reached in parallel), so the stages of one open add up to its total.',
         '',
       );
