@@ -29,7 +29,7 @@ const CFG = QUICK
 // every guest together now and then: every room sees an input gap at the same moment.
 const SCALE: ScaleConfig = QUICK
   ? { sizes: [20, 40], idleMs: 1000, warmMs: 1500, measureMs: 2500, confirmRuns: 0, budgetMs: 60_000, profileRooms: 30, pingRooms: 30, pingMeasureMs: 6000, pingRaw: false, pingGaps: { every: 2000, ms: 80 } }
-  : { sizes: [10, 20, 30, 40, 60, 80, 100, 150], idleMs: 1000, warmMs: 1500, measureMs: 3000, confirmRuns: 2, budgetMs: 90_000, profileRooms: 40, pingRooms: 30, pingMeasureMs: 10_000, pingRaw: false, pingGaps: { every: 2000, ms: 80 } };
+  : { sizes: [10, 20, 30, 40, 60, 80, 100, 150], idleMs: 1000, warmMs: 1500, measureMs: 3000, confirmRuns: 2, budgetMs: 80_000, profileRooms: 40, pingRooms: 30, pingMeasureMs: 10_000, pingRaw: false, pingGaps: { every: 2000, ms: 80 } };
 
 interface Broker {
   key: string;
