@@ -488,7 +488,9 @@ export async function scaleStep(url: string, mode: Mode, rooms: number, options:
   const guestReady = nextMessage(guest, 'ready');
   guest.send({ invites: ready.invites });
   await guestReady;
-  const plan: Plan = { t0: epoch() + 50, idleMs: o.idleMs, warmMs: o.warmMs, measureMs: o.measureMs, gaps: o.gaps };
+  // Input starts 500 ms after the last guest joined: a room's join pings wait for quiet on its input
+  // link and go out then, not in the measured phase.
+  const plan: Plan = { t0: epoch() + 500, idleMs: o.idleMs, warmMs: o.warmMs, measureMs: o.measureMs, gaps: o.gaps };
   const { measureFrom, measureTo } = phases(plan);
   host.send({ plan });
   guest.send({ plan });
