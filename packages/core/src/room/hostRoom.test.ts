@@ -255,6 +255,37 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
     expect(h.stats.value).toMatchObject({ duplicate: 2, outOfOrder: 3, staleSession: 1 });
   });
 
+  it('a pong the broker delivers ahead of the `leave` sent before it (QoS 0 overtaking QoS 1) does not drop the `leave`; replays still do', async () => {
+    const h = host();
+    await broker.waitFor({ type: 'subscribe', clientId: 'host' }); // listening before the hand-made guest speaks
+    const raw = await rawClient(broker.url, { clientId: 'hand' });
+    raws.push(raw);
+    const down: Array<Record<string, unknown>> = [];
+    raw.on('message', (topic, payload) => {
+      if (topic === 'cp/r1/d/hand') down.push(json(payload));
+    });
+    await raw.subscribeAsync('cp/r1/d/hand', { qos: 1 });
+    const up = (m: Record<string, unknown>, qos: 0 | 1) => raw.publishAsync('cp/r1/u/hand', JSON.stringify(m), { qos });
+    await up({ t: 'join', v: 2, n: 0, id: 'hand', session: 7, q: 0, tok: 'hand-token' }, 1);
+    await until(h.players.value$, (p) => p.find((x) => x.slot === 2)?.status === 'playing', 10_000, 'seated');
+
+    // The guest sent leave (n 1, QoS 1) then pong (n 2, QoS 0); the pong arrives first.
+    await up({ t: 'pong', n: 2, ts: 0 }, 0);
+    await up({ t: 'leave', n: 1 }, 1);
+    await until(h.players.value$, (p) => p.find((x) => x.slot === 2)?.status === 'left', 10_000, 'left');
+    expect(h.stats.value.forged).toBe(0);
+
+    // Replays of either kind are still counted and not applied.
+    await up({ t: 'pong', n: 2, ts: 0 }, 0);
+    await up({ t: 'join', v: 2, n: 0, id: 'hand', session: 7, q: 0, tok: 'hand-token' }, 1);
+    await until(h.stats.value$, (s) => s.forged === 2, 10_000, 'two replays counted');
+    expect(h.players.value.find((x) => x.slot === 2)?.status).toBe('left');
+    // A new join (higher n) is taken.
+    await up({ t: 'join', v: 2, n: 3, id: 'hand', session: 8, q: 0, tok: 'hand-token' }, 1);
+    await until(h.players.value$, (p) => p.find((x) => x.slot === 2)?.status === 'playing', 10_000, 'seated again');
+    await expect.poll(() => down.filter((m) => m.t === 'slot').length).toBe(2);
+  });
+
   it('a silent guest goes neutral and interrupted after silenceMs, then is freed after releaseMs', async () => {
     const h = host({ silenceMs: 100, releaseMs: 300 });
     await broker.waitFor({ type: 'subscribe', clientId: 'host' }); // listening before the hand-made guest speaks

@@ -55,6 +55,8 @@ interface Peer {
   macs: LinkMacs | undefined;
   /** Last accepted `n` of guest → host messages. */
   upN: number;
+  /** Last `n` of the guest's pongs (QoS 0), checked apart from its QoS 1 messages: see handleUp. */
+  pongN: number;
   record: PlayerRecord | undefined;
   pending: (PendingGuest & { session: number; nextSeq: number }) | undefined;
   banned: boolean;
@@ -464,12 +466,16 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
   };
 
   const handleUp = (peer: Peer, gid: string, m: UpMessage) => {
-    if (m.n <= peer.upN) {
+    // Pongs (QoS 0) and the rest (QoS 1) are checked apart: a broker may deliver a pong ahead of a
+    // `leave` or `join` the guest sent just before it, and that message is no replay (one `n` for both).
+    const pong = m.t === 'pong';
+    if (m.n <= (pong ? peer.pongN : peer.upN)) {
       // A replay, or a broker's re-delivery (QoS 1): authentic but not new. Counted in both modes.
       bumpStat('forged');
       return;
     }
-    peer.upN = m.n;
+    if (pong) peer.pongN = m.n;
+    else peer.upN = m.n;
     switch (m.t) {
       case 'join':
         onJoin(peer, gid, m);
@@ -559,7 +565,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
       }
       let peer = peers.get(pk);
       if (!peer) {
-        peer = { key: pk, gid, clientId: m.id, keys: linkKeys, macs, upN: -1, record: undefined, pending: undefined, banned: false };
+        peer = { key: pk, gid, clientId: m.id, keys: linkKeys, macs, upN: -1, pongN: -1, record: undefined, pending: undefined, banned: false };
         remember(peer);
       }
       handleUp(peer, gid, m);
@@ -585,7 +591,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
       const mine = peers.get(m.tok);
       if (mine) peer = mine;
       else {
-        peer = { key: m.tok, gid, clientId: m.id, keys: undefined, macs: undefined, upN: -1, record: undefined, pending: undefined, banned: false };
+        peer = { key: m.tok, gid, clientId: m.id, keys: undefined, macs: undefined, upN: -1, pongN: -1, record: undefined, pending: undefined, banned: false };
         remember(peer);
       }
     }
