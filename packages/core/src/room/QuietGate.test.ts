@@ -1,5 +1,5 @@
 import { VirtualAction, VirtualTimeScheduler, type SchedulerLike } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { QuietGate } from './QuietGate';
 
 const OPTIONS = { gapMs: 45, tickMs: 15, maxLateMs: 5, direct: false };
@@ -23,6 +23,32 @@ function feed(gate: QuietGate, scheduler: SchedulerLike, advance: (ms: number) =
 }
 
 describe('QuietGate', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('with spreadMs, gates that share one gap send on different ticks, and one whose extra quiet outlasts the gap waits for the next', () => {
+    const { scheduler, advance } = virtual();
+    // Each wait draws its extra quiet from Math.random: 0, 0.5 and 0.99 of 30 ms.
+    const draws = [0, 0.5, 0.99];
+    vi.spyOn(Math, 'random').mockImplementation(() => draws.shift() ?? 0);
+    const gates = [0, 1, 2].map(() => new QuietGate(scheduler, { ...OPTIONS, spreadMs: 30 }));
+    const sent: Array<[number, number]> = [];
+    for (const [i, g] of gates.entries()) {
+      g.heard(scheduler.now());
+      g.whenQuiet(() => sent.push([i, scheduler.now()]));
+    }
+    advance(15);
+    for (const g of gates) g.heard(scheduler.now()); // the last input before a shared 65 ms pause
+    advance(65);
+    // Gate 0 needs 45 ms, gate 1 60 ms: different ticks. Gate 2 needs 74.7 ms: not in this gap.
+    expect(sent.map(([i]) => i)).toEqual([0, 1]);
+    expect(sent[1]![1] - sent[0]![1]).toBeGreaterThanOrEqual(15);
+    for (const g of gates) g.heard(scheduler.now()); // input again
+    advance(100); // the next gap is long enough for gate 2
+    expect(sent.map(([i]) => i)).toEqual([0, 1, 2]);
+  });
+
   it('holds a send while input comes without a 45 ms gap, however long (no forced send), and lets it go in the first gap', () => {
     const { scheduler, advance } = virtual();
     const gate = new QuietGate(scheduler, OPTIONS);

@@ -38,6 +38,8 @@ const PING_GAP_MS = 45;
 const GAP_TICK_MS = 15;
 /** A look later than this says the event loop was busy, and input may sit unread in the socket. */
 const GAP_MAX_LATE_MS = 5;
+/** Rooms sharing a gap (all guests paused at once, a stalled host) ping up to this much apart. */
+const GAP_SPREAD_MS = 2 * GAP_TICK_MS;
 /** The host re-publishes its presence for guests' `hello` at most this often. */
 const HELLO_INTERVAL_MS = 1000;
 /** Pings right after a guest is seated, this far apart. */
@@ -209,7 +211,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
   const out = o.outgoing ?? connection;
   if (out !== connection) checkRoomFits(o.room, topicLimitsOf(out));
   // Pings wait for a gap in the input on the input link; on `outgoing` they need not.
-  const gate = new QuietGate(scheduler, { gapMs: PING_GAP_MS, tickMs: GAP_TICK_MS, maxLateMs: GAP_MAX_LATE_MS, direct: out !== connection });
+  const gate = new QuietGate(scheduler, { gapMs: PING_GAP_MS, tickMs: GAP_TICK_MS, maxLateMs: GAP_MAX_LATE_MS, spreadMs: GAP_SPREAD_MS, direct: out !== connection });
   if (o.setWill) out.setWill(hostWill(o.room));
 
   const slots = new Map<number, LiveSource<ControllerState>>();
