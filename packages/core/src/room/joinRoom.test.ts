@@ -3,9 +3,11 @@ import { BehaviorSubject, Subject, VirtualAction, VirtualTimeScheduler } from 'r
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Button, NEUTRAL, type ControllerState } from '../input/ControllerState';
 import { decodeFrame } from '../input/decodeFrame';
+import { jsonBytes } from './controlMessages';
 import { guestWill } from './guestWill';
 import { hostRoom } from './hostRoom';
 import { joinRoom } from './joinRoom';
+import { concatBytes, createGuestKeys, SIGNATURE_BYTES, toBase64Url } from './roomCrypto';
 import { broadcastUntil, connections, json, press, rawClient, until } from './roomTestKit';
 import type { GuestRoom, HostRoom } from './types';
 
@@ -253,6 +255,44 @@ describe('joinRoom', () => {
     expect(g.hostTrust.value).toBe('verified');
     expect(broker.count('publish', { clientId: 'g4', topic: 'cp/r4/u/g4' })).toBeGreaterThan(0);
     expect(h.stats.value.forged).toBe(0); // a hello is not a forgery
+  });
+
+  it('a badly signed presence carrying a real key: the key agreement started alongside the check is never used', async () => {
+    const h = hostRoom(conns.open({ clientId: 'host-f' }), { room: 'r7' });
+    rooms.push(h);
+    await broker.waitFor({ type: 'publish', clientId: 'host-f', topic: 'cp/r7/h' });
+    // The only retained presence: a valid P-256 key (the guest can agree with it), a signature that is not the host's.
+    const vandal = await rawClient(broker.url, { clientId: 'vandal-f' });
+    const fake = jsonBytes({ v: 2, n: 1e9, admission: 'auto', maxPlayers: 4, pingMs: 1000, dk: toBase64Url((await createGuestKeys()).dhPublic) });
+    await vandal.publishAsync('cp/r7/h', Buffer.from(concatBytes(crypto.getRandomValues(new Uint8Array(SIGNATURE_BYTES)), fake)), { qos: 1, retain: true });
+    await vandal.endAsync(true);
+    const g = joinRoom(conns.open({ clientId: 'g7' }), { invite: await h.invite, browserEvents: false, joinRetryMs: 100 });
+    rooms.push(g);
+    await until(g.stats.value$, (s) => s.forged === 1, 10_000, 'the forged presence counted');
+    expect(g.hostTrust.value).toBe('pending');
+    // Its hello brings the host's own presence (n 1, below the forgery's 1e9, which was never believed).
+    await until(g.status.value$, (s) => s.status === 'playing');
+    expect(g.hostTrust.value).toBe('verified');
+    expect(h.stats.value.forged).toBe(0); // no join ever went out sealed with keys agreed with the forger's key
+  });
+
+  it('a guest whose credentials give its link another client id clears no presence under the first one; after a move it clears its own', async () => {
+    const h = hostRoom(conns.open({ clientId: 'host-m' }), { room: 'r8' });
+    rooms.push(h);
+    const invite = await h.invite;
+    let device = 1;
+    // The room is made before the credentials come (as on a page): its first topic id is the placeholder's.
+    const conn = conns.open({ clientId: 'placeholder-g8', credentials: () => ({ clientId: `g8-${device}` }) });
+    const g = joinRoom(conn, { invite, browserEvents: false });
+    rooms.push(g);
+    await until(g.status.value$, (s) => s.status === 'playing');
+    expect(h.players.value.map((p) => p.id)).toEqual(['g8-1']);
+    expect(broker.count('publish', { topic: 'cp/r8/p/placeholder-g8' })).toBe(0); // nothing of ours was there
+
+    device = 2;
+    conn.reconnect();
+    await until(h.players.value$, (ps) => ps[0]?.id === 'g8-2' && ps[0].status === 'playing');
+    await broker.waitFor({ type: 'publish', clientId: 'g8-2', topic: 'cp/r8/p/g8-1', payload: '' });
   });
 
   it('a new guest object on a client id whose seat another key still holds (a reloaded page) negotiates a link id', async () => {

@@ -226,8 +226,11 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
       { whenOffline: 'drop' },
     );
   };
+  /** The topic id this guest object last published its presence under (none yet: nothing to clear on a move). */
+  let presenceAt: string | undefined;
   const publishPresence = () => {
     if (!canSpeak()) return Promise.resolve(false);
+    presenceAt = gid;
     const bytes = jsonBytes({ v: ROOM_PROTOCOL_VERSION, n: upN++, id: connection.clientId, session, ...(name !== undefined ? { name } : {}) });
     return publish(topics.presence(gid), macs ? seal(macs.presence, bytes) : bytes, { qos: 1, retain: true, whenOffline: 'drop' });
   };
@@ -381,7 +384,9 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   const moveTo = (next: string) => {
     if (next === gid) return;
     const old = gid;
-    void connection.publish(topics.presence(old), '', { qos: 1, retain: true, whenOffline: 'drop' }).catch(() => false);
+    // Only a presence of ours is cleared: on the first link (credentials gave another client id) there
+    // is none, and that publish would sit ahead of the link's SUBSCRIBE at the broker.
+    if (presenceAt === old) void connection.publish(topics.presence(old), '', { qos: 1, retain: true, whenOffline: 'drop' }).catch(() => false);
     gid = next;
     if (macs) macs = new LinkMacs(macs.keys, room, gid);
     listenDown();
@@ -429,8 +434,15 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
       return;
     }
     const body = payload.subarray(SIGNATURE_BYTES);
+    const claimed = parseHostPresence(body);
+    // The key agreement runs alongside the signature check instead of after it (each WebCrypto call
+    // resolves in a task of its own, which on a busy page waits behind drawing). Its keys are used
+    // only once the signature over this very `dk` is good; a forged one costs one ECDH, never trust.
+    const dk = claimed?.dk !== undefined && claimed.dk !== hostDk && claimed.n > presenceN ? fromBase64Url(claimed.dk) : undefined;
+    const agreeing =
+      dk?.length === PUBLIC_KEY_BYTES ? deriveLinkKeys(guestKeys!.dhPrivate, dk, room, dk, guestKeys!.dhPublic).catch(() => undefined) : undefined;
     const ok = await verifyBody(verifyKey!, 'h', room, payload.subarray(0, SIGNATURE_BYTES), body);
-    const presence = ok ? parseHostPresence(body) : undefined;
+    const presence = ok ? claimed : undefined;
     if (ended) return;
     if (!presence?.dk) {
       bump('forged');
@@ -440,9 +452,8 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
     presenceN = presence.n;
     hostPingMs = presence.pingMs;
     if (presence.dk !== hostDk) {
-      const dk = fromBase64Url(presence.dk);
-      if (dk?.length !== PUBLIC_KEY_BYTES) return;
-      const keys = await deriveLinkKeys(guestKeys!.dhPrivate, dk, room, dk, guestKeys!.dhPublic).catch(() => undefined);
+      if (!agreeing) return; // not a P-256 public key's length
+      const keys = await agreeing;
       if (!keys) bump('forged'); // a signed presence with a key that is no P-256 point: never from our host
       if (ended || !keys) return;
       hostDk = presence.dk;
