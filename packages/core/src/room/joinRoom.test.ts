@@ -276,7 +276,7 @@ describe('joinRoom', () => {
     expect(h.stats.value.forged).toBe(0); // no join ever went out sealed with keys agreed with the forger's key
   });
 
-  it('a guest whose credentials give its link another client id clears no presence under the first one; after a move it clears its own', async () => {
+  it('a guest whose credentials give its link another client id clears no presence under the first one (after a move it clears its own) and sends join before presence', async () => {
     const h = hostRoom(conns.open({ clientId: 'host-m' }), { room: 'r8' });
     rooms.push(h);
     const invite = await h.invite;
@@ -288,6 +288,10 @@ describe('joinRoom', () => {
     await until(g.status.value$, (s) => s.status === 'playing');
     expect(h.players.value.map((p) => p.id)).toEqual(['g8-1']);
     expect(broker.count('publish', { topic: 'cp/r8/p/placeholder-g8' })).toBe(0); // nothing of ours was there
+    // The join goes out ahead of the presence: the host answers the join.
+    const mine = broker.events.filter((e) => e.type === 'publish' && e.clientId === 'g8-1').map((e) => e.topic);
+    expect(mine.indexOf('cp/r8/u/g8-1')).toBeGreaterThanOrEqual(0);
+    expect(mine.indexOf('cp/r8/u/g8-1')).toBeLessThan(mine.indexOf('cp/r8/p/g8-1'));
 
     device = 2;
     conn.reconnect();

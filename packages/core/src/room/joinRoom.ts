@@ -236,8 +236,9 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
   };
   const announce = () => {
     if (ended || !canSpeak()) return;
-    void publishPresence();
+    // The join first: it is what the host answers, and a broker stores a retained message before it forwards the next one.
     void sendJoin();
+    void publishPresence();
   };
 
   /** Sends one frame with the full state (NEUTRAL while the player is not at the controls). */
