@@ -386,8 +386,9 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     );
     records.set(slot, record);
     peer.record = record;
-    emitPlayers();
+    // The answer before the player list: a page re-renders on that, maybe in a microtask ahead of the slot's write.
     void sendDown(peer, { t: 'slot', slot, session });
+    emitPlayers();
     joinPings(record);
   };
 
@@ -447,8 +448,8 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
         record.input?.resetSession(m.session, m.q);
       }
       if (m.name !== undefined && m.name !== record.name) record.name = m.name;
-      emitPlayers();
       void sendDown(peer, { t: 'slot', slot: record.slot, session: m.session });
+      emitPlayers();
       return;
     }
     if (peer.pending || o.admission === 'manual') {

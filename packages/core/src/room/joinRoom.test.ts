@@ -299,6 +299,34 @@ describe('joinRoom', () => {
     await broker.waitFor({ type: 'publish', clientId: 'g8-2', topic: 'cp/r8/p/g8-1', payload: '' });
   });
 
+  it('each side sends before it tells its page: join before hostTrust is verified, slot before the player list, keyframe before playing', async () => {
+    // What each real connection has been asked to publish, seen from the room's observables as they change.
+    const asked = (conn: ReturnType<typeof conns.open>) => {
+      const topics: string[] = [];
+      const publish = conn.publish.bind(conn);
+      conn.publish = (topic, payload, options) => {
+        topics.push(topic);
+        return publish(topic, payload, options);
+      };
+      return topics;
+    };
+    const hostConn = conns.open({ clientId: 'host-o' });
+    const hostAsked = asked(hostConn);
+    const h = hostRoom(hostConn, { room: 'r9' });
+    rooms.push(h);
+    const guestConn = conns.open({ clientId: 'g9' });
+    const guestAsked = asked(guestConn);
+    const g = joinRoom(guestConn, { invite: await h.invite, browserEvents: false });
+    rooms.push(g);
+    const seen: string[] = [];
+    const once = (what: string, ok: boolean) => seen.some((x) => x.startsWith(what)) || seen.push(`${what}: ${ok}`);
+    g.hostTrust.value$.subscribe((t) => t === 'verified' && once('verified after join', guestAsked.includes('cp/r9/u/g9')));
+    g.status.value$.subscribe((s) => s.status === 'playing' && once('playing after frame', guestAsked.includes('cp/r9/i/g9')));
+    h.players.value$.subscribe((ps) => ps.length > 0 && once('seated after slot', hostAsked.includes('cp/r9/d/g9')));
+    await until(g.status.value$, (s) => s.status === 'playing');
+    expect(seen).toEqual(['verified after join: true', 'seated after slot: true', 'playing after frame: true']);
+  });
+
   it('a new guest object on a client id whose seat another key still holds (a reloaded page) negotiates a link id', async () => {
     const h = hostRoom(conns.open({ clientId: 'host-dup' }), { room: 'r5', releaseMs: 600_000 });
     rooms.push(h);

@@ -319,8 +319,9 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
         if (message.session !== session) break; // an answer to an earlier session's join
         unanswered = 0;
         if (!isPlaying()) {
+          // Keyframe right away (the host knows nothing of us yet), and before the status change a page renders on.
+          void transmit(current);
           setStatus({ status: 'playing', slot: message.slot });
-          void transmit(current); // keyframe right away: the host knows nothing of us yet
         } else if ((status.live.value as { slot: number }).slot !== message.slot) {
           setStatus({ status: 'playing', slot: message.slot });
         }
@@ -463,9 +464,10 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
       lastPingN = -1;
     }
     hostSeen = true;
+    // Join first, then tell the page: a render it runs on the news (a microtask, as in Vue) would
+    // otherwise run ahead of the join's write, which MQTT.js also leaves to a microtask.
+    if (status.live.value.status !== 'playing') announce();
     hostTrust.set('verified');
-    if (status.live.value.status === 'playing') return;
-    announce();
   };
   // Signature checks are async: one at a time, in arrival order. They do not throw on bad input;
   // anything else that fails there (WebCrypto itself) ends the room rather than going unseen.
