@@ -41,7 +41,8 @@ function toPortInUse(err: unknown): unknown {
  */
 export async function startLocalBroker(options: LocalBrokerOptions): Promise<LocalBroker> {
   const { host, port, wsPort, authenticate } = options;
-  const broker = await startBroker({ ws: true, host, port, wsPort, record: false, authenticate }).catch((err: unknown) => {
+  // One WebSocket message per MQTT packet, like a production broker: pages run one task per packet.
+  const broker = await startBroker({ ws: true, wsWholePackets: true, host, port, wsPort, record: false, authenticate }).catch((err: unknown) => {
     throw toPortInUse(err);
   });
   return {

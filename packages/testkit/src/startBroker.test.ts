@@ -1,6 +1,7 @@
 import mqtt, { type MqttClient, type IClientOptions } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:net';
+import { WebSocket } from 'ws';
 import { BrokerListenError } from './BrokerListenError';
 import { freePort } from './ports';
 import { startBroker, type EmbeddedBroker } from './startBroker';
@@ -122,6 +123,28 @@ describe('startBroker', () => {
     expect((await b.waitFor({ type: 'connect', clientId: 'ws-1' })).transport).toBe('ws');
     expect((await b.waitFor({ type: 'connect', clientId: 'tcp-1' })).transport).toBe('tcp');
     expect(await b.waitFor({ type: 'publish', clientId: 'ws-2' })).toMatchObject({ topic: 'a/b', qos: 0 });
+  });
+
+  it('wsWholePackets: one WebSocket message per MQTT packet (Aedes alone writes a packet in pieces)', async () => {
+    const frames = async (wsWholePackets: boolean) => {
+      const b = await broker({ ws: true, wsWholePackets });
+      const pub = await connect(b.url, { clientId: `pub-${wsWholePackets}` });
+      await pub.publishAsync('w/t', 'retained payload', { qos: 1, retain: true });
+      // A bare WebSocket client: CONNECT (3.1.1, client id "raw"), then SUBSCRIBE to w/t (packet id 1).
+      const socket = new WebSocket(b.wsUrl!, ['mqtt']);
+      const got: Buffer[] = [];
+      socket.on('message', (data: Buffer) => got.push(data));
+      await new Promise((r) => socket.once('open', r));
+      socket.send(new Uint8Array([0x10, 15, 0, 4, 77, 81, 84, 84, 4, 2, 0, 60, 0, 3, 114, 97, 119]));
+      socket.send(new Uint8Array([0x82, 8, 0, 1, 0, 3, 119, 47, 116, 0]));
+      const bytes = () => got.reduce((n, f) => n + f.length, 0);
+      // CONNACK 4 + SUBACK 5 + PUBLISH (2 + 2 + 3 + 16 payload) bytes
+      await expect.poll(bytes, { timeout: 5000 }).toBe(4 + 5 + 23);
+      socket.close();
+      return got.length;
+    };
+    expect(await frames(true)).toBe(3);
+    expect(await frames(false)).toBeGreaterThan(3);
   });
 
   it('records retained publishes and injected broker publishes', async () => {

@@ -71,6 +71,12 @@ export type BrokerAuthResult = boolean | 'bad-credentials' | 'not-authorized' | 
 export interface StartBrokerOptions {
   /** Also listen for MQTT over WebSocket (any path) on a second port. */
   ws?: boolean | undefined;
+  /**
+   * With `ws: true`: one WebSocket message per MQTT packet, like mosquitto and EMQX. Aedes writes a
+   * packet in 4–5 pieces (header, length, topic, payload) and `ws`'s stream sends each as a message,
+   * so a browser page runs one task per piece and a busy page delays the packet between them.
+   */
+  wsWholePackets?: boolean | undefined;
   /** Decides each CONNECT. A throw/rejection refuses with CONNACK 3 (server unavailable). */
   authenticate?: ((ctx: BrokerAuthContext) => BrokerAuthResult | Promise<BrokerAuthResult>) | undefined;
   /**
@@ -428,6 +434,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Emb
       wsServer.on('error', () => {});
       wsServer.on('connection', (socket, req) => {
         const stream: Duplex = createWebSocketStream(socket);
+        // Aedes (mqtt-packet) corks the stream around each packet's pieces: with _writev they leave as one message.
+        if (options.wsWholePackets) stream._writev = (chunks, done) => socket.send(Buffer.concat(chunks.map((c) => c.chunk as Buffer)), done);
         stream.on('error', () => {});
         wsStreams.add(stream);
         instance.handle(stream, req);
