@@ -10,6 +10,9 @@ export default defineConfig({
     root: fileURLToPath(new URL('.', import.meta.url)),
     include: ['*/*.test.ts'],
     environment: 'node',
+    // One example at a time: the Next.js and Nuxt production builds take both cores, and node-bot's host
+    // rightly takes a guest silent for 200 ms (two keyframes) as interrupted, which a starved bot can be.
+    fileParallelism: false,
     testTimeout: 240_000,
     hookTimeout: 400_000,
   },
