@@ -27,9 +27,9 @@ describe('QuietGate', () => {
     vi.restoreAllMocks();
   });
 
-  it('with spreadMs, gates that share one gap send on different ticks, and one whose extra quiet outlasts the gap waits for the next', () => {
+  it('with spreadMs, gates that share one gap send at different moments, and one whose random wait outlasts the gap waits for the next', () => {
     const { scheduler, advance } = virtual();
-    // Each wait draws its extra quiet from Math.random: 0, 0.5 and 0.99 of 30 ms.
+    // Once the gap is found, each gate waits a further 0, 0.5 and 0.99 of 30 ms (Math.random).
     const draws = [0, 0.5, 0.99];
     vi.spyOn(Math, 'random').mockImplementation(() => draws.shift() ?? 0);
     const gates = [0, 1, 2].map(() => new QuietGate(scheduler, { ...OPTIONS, spreadMs: 30 }));
@@ -41,7 +41,7 @@ describe('QuietGate', () => {
     advance(15);
     for (const g of gates) g.heard(scheduler.now()); // the last input before a shared 65 ms pause
     advance(65);
-    // Gate 0 needs 45 ms, gate 1 60 ms: different ticks. Gate 2 needs 74.7 ms: not in this gap.
+    // Found at 45 ms of quiet: gate 0 sends then, gate 1 15 ms later; gate 2 (+29.7 ms) finds input again.
     expect(sent.map(([i]) => i)).toEqual([0, 1]);
     expect(sent[1]![1] - sent[0]![1]).toBeGreaterThanOrEqual(15);
     for (const g of gates) g.heard(scheduler.now()); // input again

@@ -12,9 +12,9 @@ export interface QuietGateOptions {
   /** The host sends on another connection (`outgoing`): nothing to wait for. */
   readonly direct: boolean;
   /**
-   * Extra quiet, drawn at random in [0, spreadMs) for each wait: rooms that see the same gap (every
-   * guest paused together, or the host's event loop stalled) then send on different ticks, or in a
-   * later gap, instead of all in one turn. Default 0.
+   * Once a tick finds the gap, the send waits a further random [0, spreadMs) and checks the gap again:
+   * rooms that see the same gap (every guest paused together, or the host's event loop stalled) then
+   * send at different moments, or in a later gap, instead of all in one turn. Default 0.
    */
   readonly spreadMs?: number;
 }
@@ -32,8 +32,6 @@ export interface QuietGateOptions {
  */
 export class QuietGate {
   private lastHeardAt = Number.NEGATIVE_INFINITY;
-  /** Quiet this wait needs: gapMs plus its random share of spreadMs. */
-  private needMs: number;
   private readonly waiting = new Set<() => void>();
   private stopTick: (() => void) | undefined;
   private confirm: Subscription | undefined;
@@ -42,9 +40,7 @@ export class QuietGate {
   constructor(
     private readonly scheduler: SchedulerLike,
     private readonly options: QuietGateOptions,
-  ) {
-    this.needMs = options.gapMs;
-  }
+  ) {}
 
   /** Something arrived on the input link at `now` (hot path: the caller has the time already). */
   heard(now: number): void {
@@ -66,7 +62,6 @@ export class QuietGate {
       send();
       return Subscription.EMPTY;
     }
-    if (this.waiting.size === 0) this.needMs = this.options.gapMs + Math.random() * (this.options.spreadMs ?? 0);
     this.waiting.add(send);
     if (this.quiet()) this.check();
     else this.wait();
@@ -84,7 +79,7 @@ export class QuietGate {
   }
 
   private quiet(): boolean {
-    return this.scheduler.now() - this.lastHeardAt >= this.needMs;
+    return this.scheduler.now() - this.lastHeardAt >= this.options.gapMs;
   }
 
   private wait(): void {
@@ -105,7 +100,7 @@ export class QuietGate {
       this.waiting.clear();
       this.idle();
       for (const send of sends) send();
-    }, 0);
+    }, Math.random() * (this.options.spreadMs ?? 0));
   }
 
   private idle(): void {
