@@ -7,19 +7,10 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { sleep } from './pace';
+import { CHROMIUM_ARGS } from '@coplay/testkit';
 import { summarize, type LatencySummary } from './stats';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Stamps every WebSocket frame the page sends and receives, before any page script sees it. */
 const WS_PROBE = `(() => {
@@ -156,7 +147,7 @@ export async function keyToHost(wsUrl: string, presses: number, opens: number): 
   const browsers: Browser[] = [];
   try {
     const launch = async () => {
-      const b = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+      const b = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
       browsers.push(b);
       const page = await b.newPage();
       await page.addInitScript(WS_PROBE);
@@ -298,7 +289,7 @@ export async function demoKeyToHost(presses: number): Promise<Pick<KeyToHostResu
   try {
     const urls = await waitForUrls(demo);
     const launch = async (scripts: string[]) => {
-      const b = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+      const b = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
       browsers.push(b);
       const page = await b.newPage({ viewport: { width: 1280, height: 760 } });
       for (const sc of scripts) await page.addInitScript(sc);
@@ -469,7 +460,7 @@ export async function demoOpenToFirstInput(opens: number): Promise<DemoOpenResul
     const urls = await waitForUrls(demo, 90_000);
     const [hostBrowser, guestBrowser] = await Promise.all(
       [0, 1].map(async () => {
-        const b = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+        const b = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
         browsers.push(b);
         return b;
       }),

@@ -4,7 +4,8 @@
 import { asyncScheduler } from 'rxjs';
 import { ALL_PERMISSIONS, encodeFrame } from '@coplay/core';
 import { PlayerInput } from '../../../packages/core/src/room/PlayerInput';
-import { concatBytes, Mac, seqBytes } from '../../../packages/core/src/room/roomCrypto';
+import { concatBytes } from '@noble/hashes/utils';
+import { Mac, seqBytes } from '../../../packages/core/src/room/roomCrypto';
 
 const N = 200_000;
 const mac = new Mac(crypto.getRandomValues(new Uint8Array(32)), 'f', 'bench-room', 'guest-1');

@@ -1,4 +1,5 @@
-import { CONTROL_TAG_BYTES, concatBytes, Mac, type LinkKeys } from './roomCrypto';
+import { concatBytes } from '@noble/hashes/utils';
+import { CONTROL_TAG_BYTES, Mac, type LinkKeys } from './roomCrypto';
 
 /** The MACs of one guest link (one guest, one topic id) in an authenticated room. */
 export class LinkMacs {

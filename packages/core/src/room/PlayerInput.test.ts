@@ -6,7 +6,8 @@ import { ALL_BUTTONS, NEUTRAL, statesEqual, type ControllerState } from '../inpu
 import { encodeFrame } from '../input/encodeFrame';
 import { ALL_PERMISSIONS, NO_PERMISSIONS } from './Permissions';
 import { PlayerInput, type PlayerInputOptions } from './PlayerInput';
-import { concatBytes, Mac, seqBytes } from './roomCrypto';
+import { concatBytes } from '@noble/hashes/utils';
+import { Mac, seqBytes } from './roomCrypto';
 
 function virtualClock() {
   const scheduler = new VirtualTimeScheduler(VirtualAction, Number.POSITIVE_INFINITY);

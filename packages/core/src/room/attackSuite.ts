@@ -10,7 +10,8 @@ import { jsonBytes } from './controlMessages';
 import { hostRoom } from './hostRoom';
 import { joinRoom } from './joinRoom';
 import { LinkMacs, seal } from './LinkMacs';
-import { concatBytes, createGuestKeys, deriveLinkKeys, fromBase64Url, SIGNATURE_BYTES, toBase64Url } from './roomCrypto';
+import { concatBytes } from '@noble/hashes/utils';
+import { createGuestKeys, deriveLinkKeys, fromBase64Url, SIGNATURE_BYTES, toBase64Url } from './roomCrypto';
 import { broadcastUntil, connections, press, rawClient, until } from './roomTestKit';
 import type { GuestRoom, HostRoom } from './types';
 

@@ -33,6 +33,18 @@ function host(options: Partial<Parameters<typeof hostRoom>[1]> = {}, url?: strin
   rooms.push(room);
   return room;
 }
+/** A guest `hand` speaking the documented wire protocol with a plain MQTT.js client, once the host listens. */
+async function handGuest() {
+  await broker.waitFor({ type: 'subscribe', clientId: 'host' }); // listening before the hand-made guest speaks
+  const raw = await rawClient(broker.url, { clientId: 'hand' });
+  raws.push(raw);
+  const down: Array<Record<string, unknown>> = [];
+  raw.on('message', (topic, payload) => {
+    if (topic === 'cp/r1/d/hand') down.push(json(payload));
+  });
+  await raw.subscribeAsync('cp/r1/d/hand', { qos: 1 });
+  return { raw, down };
+}
 function guest(clientId: string, name?: string, url?: string) {
   const connection = conns.open({ clientId, will: guestWill('r1', clientId), ...(url ? { url } : {}) });
   const room = joinRoom(connection, { room: 'r1', secure: false, ...(name ? { name } : {}) });
@@ -222,15 +234,7 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
 
   it('drops duplicate and out-of-order frames across the sequence wrap-around (hand-made guest)', async () => {
     const h = host({ silenceMs: 600_000 }); // a loaded machine must not interrupt the hand-made guest between frames
-    await broker.waitFor({ type: 'subscribe', clientId: 'host' }); // listening before the hand-made guest speaks
-    // A guest speaking the documented wire protocol with a plain MQTT.js client.
-    const raw = await rawClient(broker.url, { clientId: 'hand' });
-    raws.push(raw);
-    const down: Array<Record<string, unknown>> = [];
-    raw.on('message', (topic, payload) => {
-      if (topic === 'cp/r1/d/hand') down.push(json(payload));
-    });
-    await raw.subscribeAsync('cp/r1/d/hand', { qos: 1 });
+    const { raw, down } = await handGuest();
     const join = { t: 'join', v: 2, n: 0, id: 'hand', session: 42, q: 65534, tok: 'hand-token', name: 'Hand' };
     await raw.publishAsync('cp/r1/u/hand', JSON.stringify(join), { qos: 1 });
     await expect.poll(() => down.find((m) => m.t === 'slot')).toMatchObject({ t: 'slot', slot: 2, session: 42 });
@@ -257,14 +261,7 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
 
   it('a pong the broker delivers ahead of the `leave` sent before it (QoS 0 overtaking QoS 1) does not drop the `leave`; replays still do', async () => {
     const h = host();
-    await broker.waitFor({ type: 'subscribe', clientId: 'host' }); // listening before the hand-made guest speaks
-    const raw = await rawClient(broker.url, { clientId: 'hand' });
-    raws.push(raw);
-    const down: Array<Record<string, unknown>> = [];
-    raw.on('message', (topic, payload) => {
-      if (topic === 'cp/r1/d/hand') down.push(json(payload));
-    });
-    await raw.subscribeAsync('cp/r1/d/hand', { qos: 1 });
+    const { raw, down } = await handGuest();
     const up = (m: Record<string, unknown>, qos: 0 | 1) => raw.publishAsync('cp/r1/u/hand', JSON.stringify(m), { qos });
     await up({ t: 'join', v: 2, n: 0, id: 'hand', session: 7, q: 0, tok: 'hand-token' }, 1);
     await until(h.players.value$, (p) => p.find((x) => x.slot === 2)?.status === 'playing', 10_000, 'seated');

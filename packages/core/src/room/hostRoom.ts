@@ -1,4 +1,5 @@
 import { asyncScheduler, Observable, type Subscription } from 'rxjs';
+import { concatBytes } from '@noble/hashes/utils';
 import type { Connection, Message, PublishOptions } from '../connection/types';
 import { CoplayError } from '../errors/CoplayError';
 import { ALL_BUTTONS, NEUTRAL, type ControllerState } from '../input/ControllerState';
@@ -12,7 +13,7 @@ import { LinkMacs, seal, unseal } from './LinkMacs';
 import { ALL_PERMISSIONS, type Permissions } from './Permissions';
 import { PlayerInput, type FrameVerdict } from './PlayerInput';
 import { QuietGate } from './QuietGate';
-import { CONTROL_TAG_BYTES, concatBytes, createHostKeys, deriveLinkKeys, fromBase64Url, PUBLIC_KEY_BYTES, signBody, toBase64Url, type HostKeys, type LinkKeys } from './roomCrypto';
+import { CONTROL_TAG_BYTES, createHostKeys, deriveLinkKeys, fromBase64Url, PUBLIC_KEY_BYTES, signBody, toBase64Url, type HostKeys, type LinkKeys } from './roomCrypto';
 import { refusalOf } from './refusalOf';
 import { roomPublisher } from './roomPublisher';
 import { checkRoomFits, randomLinkId, ROOM_PROTOCOL_VERSION, roomTopics, topicLimitsOf } from './roomTopics';

@@ -7,7 +7,8 @@ import { jsonBytes } from './controlMessages';
 import { guestWill } from './guestWill';
 import { hostRoom } from './hostRoom';
 import { joinRoom } from './joinRoom';
-import { concatBytes, createGuestKeys, SIGNATURE_BYTES, toBase64Url } from './roomCrypto';
+import { concatBytes } from '@noble/hashes/utils';
+import { createGuestKeys, SIGNATURE_BYTES, toBase64Url } from './roomCrypto';
 import { broadcastUntil, connections, json, press, rawClient, until } from './roomTestKit';
 import type { GuestRoom, HostRoom } from './types';
 

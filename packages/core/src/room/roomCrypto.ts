@@ -5,6 +5,7 @@
 import { hkdf } from '@noble/hashes/hkdf';
 import { hmac } from '@noble/hashes/hmac';
 import { sha256 } from '@noble/hashes/sha2';
+import { concatBytes } from '@noble/hashes/utils';
 import { CoplayError } from '../errors/CoplayError';
 export { FRAME_TAG_BYTES } from '../input/frameFormat';
 
@@ -28,19 +29,6 @@ function subtle(): SubtleCrypto {
   const s = globalThis.crypto?.subtle;
   if (!s) throw new CoplayError('INVALID_OPTIONS', 'authenticated rooms need WebCrypto (crypto.subtle): a secure context in browsers, Node 20+, Deno or Bun');
   return s;
-}
-
-/** Concatenates byte arrays. */
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Base64url without padding (what the invite carries). */

@@ -1,3 +1,4 @@
+import { concatBytes } from '@noble/hashes/utils';
 import { createEasemobClient } from '../auth/createEasemobClient';
 import { checkId, easemobClientId } from '../auth/easemobClientId';
 import type { HttpRetryOptions } from '../auth/postJson';
@@ -111,17 +112,7 @@ async function readLimited(request: Request, max: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(concatBytes(chunks, size));
-}
-
-function concatBytes(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return new TextDecoder().decode(concatBytes(...chunks));
 }
 
 function parseBody(text: string): TokenRequestBody {
