@@ -54,6 +54,9 @@ describe('controlMessages', () => {
     expect(parseDown(jsonBytes({ t: 'ping', n: 1, ts: 5, rtt: 3, jitter: -1 }))).toEqual({ t: 'ping', n: 1, ts: 5, rtt: 3 });
     expect(parseDown(jsonBytes({ t: 'ping', n: 1 }))).toBeUndefined();
     expect(parseDown(jsonBytes({ t: 'closed', n: 9 }))).toEqual({ t: 'closed', n: 9 });
+    expect(parseDown(jsonBytes({ t: 'rejoin', n: 3, session: 17, x: 1 }))).toEqual({ t: 'rejoin', n: 3, session: 17 });
+    expect(parseDown(jsonBytes({ t: 'rejoin', n: 3 }))).toBeUndefined();
+    expect(parseDown(jsonBytes({ t: 'rejoin', n: 3, session: 256 }))).toBeUndefined();
   });
 
   it('presences: version checked, defaults filled in', () => {

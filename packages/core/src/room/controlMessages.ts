@@ -29,7 +29,9 @@ export type DownMessage =
   | { readonly t: 'reject'; readonly n: number; readonly reason: string }
   | { readonly t: 'kick'; readonly n: number; readonly reason?: string }
   | { readonly t: 'ping'; readonly n: number; readonly ts: number; readonly rtt?: number; readonly jitter?: number }
-  | { readonly t: 'closed'; readonly n: number };
+  | { readonly t: 'closed'; readonly n: number }
+  /** The host does not seat this guest (it freed the slot, e.g. while the host's own link was down), yet its frames arrive: join again. */
+  | { readonly t: 'rejoin'; readonly n: number; readonly session: number };
 
 /** A {@link DownMessage} before the host numbers it. */
 export type DownBody = DownMessage extends infer M ? (M extends DownMessage ? Omit<M, 'n'> : never) : never;
@@ -155,6 +157,8 @@ export function parseDown(bytes: Uint8Array): DownMessage | undefined {
     }
     case 'closed':
       return { t: 'closed', n };
+    case 'rejoin':
+      return isByte(m.session) ? { t: 'rejoin', n, session: m.session } : undefined;
     default:
       return undefined;
   }

@@ -458,6 +458,85 @@ describe('hostRoom + joinRoom over an embedded broker (secure: false)', () => {
     expect(new Set(first).size).toBeGreaterThan(1);
   }, 60_000);
 
+  it('frames from a guest the host knows but no longer seats get `rejoin` (once a second), the re-join seats it again; kicked guests get none', async () => {
+    const { scheduler, advance } = virtualTime();
+    const h = host({ silenceMs: 200, releaseMs: 300, pingIntervalMs: 600_000, scheduler });
+    await broker.waitFor({ type: 'subscribe', clientId: 'host' });
+    const raw = await rawClient(broker.url, { clientId: 'hand' });
+    raws.push(raw);
+    const down: Array<Record<string, unknown>> = [];
+    raw.on('message', (_t, payload) => down.push(json(payload)));
+    await raw.subscribeAsync('cp/r1/d/hand', { qos: 1 });
+    const join = (n: number, session: number, q: number) =>
+      raw.publishAsync('cp/r1/u/hand', JSON.stringify({ t: 'join', v: 2, n, id: 'hand', session, q, tok: 'hand-token' }), { qos: 1 });
+    let seq = 0;
+    /** One frame, seen by the host before virtual time moves on by `ms`. */
+    const frame = async (session: number, buttons: number, ms = 40) => {
+      const before = h.stats.value.frames;
+      await raw.publishAsync('cp/r1/i/hand', Buffer.from(encodeFrame({ seq: seq++, session, state: press(buttons) })));
+      await expect.poll(() => h.stats.value.frames, { interval: 2 }).toBe(before + 1);
+      advance(ms);
+    };
+    const rejoins = () => down.filter((m) => m.t === 'rejoin');
+
+    await join(0, 1, 0);
+    await until(h.players.value$, (ps) => ps[0]?.status === 'playing');
+    await frame(1, 1 << Button.A, 0);
+    expect(h.input(2).value.buttons).toBe(1 << Button.A);
+    advance(600); // silent for silenceMs + releaseMs: freed, the slot reads neutral
+    expect(h.players.value[0]?.status).toBe('left');
+    expect(h.input(2).value).toEqual(NEUTRAL);
+    expect(rejoins()).toEqual([]);
+
+    // It never noticed and plays on, 40 ms apart for 2.5 s: nothing applied, one `rejoin` a second.
+    for (let t = 0; t < 2500; t += 40) await frame(1, 1 << Button.B);
+    await expect.poll(() => rejoins().length).toBe(3); // at 0, 1000 and 2000 ms
+    expect(rejoins().every((m) => m.session === 1)).toBe(true);
+    expect(h.input(2).value).toEqual(NEUTRAL);
+    expect(h.stats.value.unknownSender).toBeGreaterThanOrEqual(62);
+
+    // The guest joins again (a new session): same slot, and its input counts again.
+    await join(1, 2, seq);
+    await until(h.players.value$, (ps) => ps[0]?.status === 'playing');
+    expect(h.players.value[0]?.slot).toBe(2);
+    await frame(2, 1 << Button.X);
+    expect(h.input(2).value.buttons).toBe(1 << Button.X);
+
+    // Kicked: its frames get no `rejoin`.
+    expect(h.kick('hand')).toBe(true);
+    for (let t = 0; t < 1500; t += 40) await frame(2, 1 << Button.Y);
+    await expect.poll(() => down.some((m) => m.t === 'kick')).toBe(true);
+    expect(rejoins().length).toBe(3);
+    expect(h.input(2).value).toEqual(NEUTRAL);
+  }, 60_000);
+
+  it('close() on a link that died unnoticed settles after 2 s without the acknowledgements (host and guest)', async () => {
+    const { scheduler, advance } = virtualTime();
+    const proxy = await faultProxy(broker.url);
+    try {
+      const h = host({ scheduler, pingIntervalMs: 600_000 }, proxy.url);
+      const g = joinRoom(conns.open({ clientId: 'g', url: proxy.url }), { room: 'r1', secure: false, scheduler, browserEvents: false });
+      rooms.push(g);
+      await expect.poll(() => (advance(100), g.status.value.status)).toBe('playing');
+      proxy.blackhole(); // both links look up, nothing passes: every farewell is written and never acknowledged
+      const settled: string[] = [];
+      const closing = [h.close().then(() => settled.push('host')), g.close().then(() => settled.push('guest'))];
+      await new Promise((r) => setTimeout(r, 100));
+      expect(settled).toEqual([]);
+      advance(1999);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(settled).toEqual([]);
+      advance(1);
+      await Promise.all(closing);
+      expect(settled.sort()).toEqual(['guest', 'host']);
+      expect(h.status.value.status).toBe('closed');
+      expect(g.status.value.status).toBe('closed');
+    } finally {
+      await conns.closeAll(); // the farewells still in flight end with the connections
+      await proxy.close();
+    }
+  }, 30_000);
+
   it('broadcasts JSON and binary state to guests, latest wins, retained for late joiners', async () => {
     const h = host();
     const a = guest('alice');

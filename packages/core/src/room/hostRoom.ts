@@ -15,7 +15,7 @@ import { PlayerInput, type FrameVerdict } from './PlayerInput';
 import { QuietGate } from './QuietGate';
 import { CONTROL_TAG_BYTES, createHostKeys, deriveLinkKeys, fromBase64Url, PUBLIC_KEY_BYTES, signBody, toBase64Url, type HostKeys, type LinkKeys } from './roomCrypto';
 import { refusalOf } from './refusalOf';
-import { roomPublisher } from './roomPublisher';
+import { farewells, roomPublisher } from './roomPublisher';
 import { checkRoomFits, randomLinkId, ROOM_PROTOCOL_VERSION, roomTopics, topicLimitsOf } from './roomTopics';
 import { RttEstimator } from './RttEstimator';
 import { TokenBucket } from './TokenBucket';
@@ -43,6 +43,10 @@ const GAP_MAX_LATE_MS = 5;
 const GAP_SPREAD_MS = 2 * GAP_TICK_MS;
 /** The host re-publishes its presence for guests' `hello` at most this often. */
 const HELLO_INTERVAL_MS = 1000;
+/** At most one `rejoin` a second to a guest whose frames arrive while it holds no seat... */
+const REJOIN_HINT_INTERVAL_MS = 1000;
+/** ...and at most this many a second for the whole room (forged frames on many known topic ids). */
+const REJOIN_HINT_RATE = 20;
 /** Pings right after a guest is seated, this far apart. */
 const JOIN_PINGS = 3;
 const JOIN_PING_DELAY_MS = 20;
@@ -50,6 +54,8 @@ const JOIN_PING_SPACING_MS = 50;
 
 /** One guest as the host knows it: its identity (key, or token without authentication) and link. */
 interface Peer {
+  /** Scheduler time of the last `rejoin` sent to it. */
+  rejoinHintAt?: number;
   /** `pk` in an authenticated room, else the guest's token. */
   readonly key: string;
   gid: string;
@@ -241,6 +247,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
   let closed = false;
   const subscriptions: Subscription[] = [];
   const joinBucket = new TokenBucket(JOIN_RATE, JOIN_RATE);
+  const rejoinBucket = new TokenBucket(REJOIN_HINT_RATE, REJOIN_HINT_RATE);
 
   /** Subscribers of `stats.value$`: without any, nothing needs a timer (`stats.value` reads the counters). */
   let statsWatchers = 0;
@@ -657,12 +664,28 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     const now = scheduler.now();
     gate.heard(now);
     // Hot path: no id validation here; only known topic ids are in `byGid`.
-    const record = m.topic.startsWith(inputPrefix) ? byGid.get(m.topic.slice(inputPrefix.length))?.record : undefined;
+    const peer = m.topic.startsWith(inputPrefix) ? byGid.get(m.topic.slice(inputPrefix.length)) : undefined;
+    const record = peer?.record;
     if (!record?.input) {
       bumpStat('unknownSender');
+      if (peer) hintRejoin(peer, m.payload, now);
       return;
     }
     bumpStat(VERDICT_STAT[record.input.receive(m.payload, now)]);
+  };
+
+  // A guest we know but no longer seat still sends input: it believes it plays. That happens when its
+  // slot was freed while the host could not hear it (the host's own link was down longer than
+  // releaseMs, or a broker cluster lost the route), and a guest whose input never pauses gives the
+  // host no gap to ping in, so it would never notice. Tell it to join again (PROTOCOL.md, "Silence,
+  // interruption, release"). The frame is not checked: whoever sent it, a guest without a seat that
+  // thinks it has one is wrong. Bounded per guest and per room, so forged frames buy little traffic.
+  const hintRejoin = (peer: Peer, frame: Uint8Array, now: number) => {
+    if (peer.pending || peer.banned || frame.length < 2 || closed || !connected) return;
+    if (peer.rejoinHintAt !== undefined && now - peer.rejoinHintAt < REJOIN_HINT_INTERVAL_MS) return;
+    if (!rejoinBucket.take(now)) return;
+    peer.rejoinHintAt = now;
+    void sendDown(peer, { t: 'rejoin', session: frame[1]! }, { whenOffline: 'drop' });
   };
 
   // The topic id is the last topic level; anything that is not a valid id is garbage.
@@ -825,7 +848,7 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
     players.complete();
     pending.complete();
     stats.complete();
-    closing = Promise.allSettled(sends).then(() => undefined);
+    closing = farewells(sends, scheduler);
     return closing;
   }
   function fail(error: CoplayError) {

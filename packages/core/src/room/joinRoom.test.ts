@@ -1,4 +1,4 @@
-import { startBroker, type EmbeddedBroker } from '@coplay/testkit';
+import { faultProxy, startBroker, type EmbeddedBroker } from '@coplay/testkit';
 import { BehaviorSubject, Subject, VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Button, NEUTRAL, type ControllerState } from '../input/ControllerState';
@@ -8,7 +8,7 @@ import { guestWill } from './guestWill';
 import { hostRoom } from './hostRoom';
 import { joinRoom } from './joinRoom';
 import { concatBytes } from '@noble/hashes/utils';
-import { createGuestKeys, SIGNATURE_BYTES, toBase64Url } from './roomCrypto';
+import { CONTROL_TAG_BYTES, createGuestKeys, SIGNATURE_BYTES, toBase64Url } from './roomCrypto';
 import { broadcastUntil, connections, json, press, rawClient, until } from './roomTestKit';
 import type { GuestRoom, HostRoom } from './types';
 
@@ -346,6 +346,43 @@ describe('joinRoom', () => {
     expect(ids[1]![2]).toBe('dup');
     expect(h.stats.value.forged).toBeGreaterThanOrEqual(3); // the unanswered joins on the held topic id
   });
+
+  it('a guest freed while the host was offline, whose input never pauses, is told so when the host hears it again, and plays on (authenticated)', async () => {
+    // Seen on a NATS cluster: the host's node died, the host took 10 s to fail over, freed the guest
+    // meanwhile, and the guest (input at 60 Hz: no gap for a ping) played on unseated for good.
+    const proxy = await faultProxy(broker.url);
+    try {
+      const hostLink = conns.open({ clientId: 'host', url: proxy.url, keepalive: 1 });
+      const h = hostRoom(hostLink, { room: 'r1', releaseMs: 300 });
+      rooms.push(h);
+      const g = joinRoom(conns.open({ clientId: 'g' }), { invite: await h.invite, browserEvents: false });
+      rooms.push(g);
+      await until(g.status.value$, (s) => s.status === 'playing');
+      let n = 0;
+      const sender = setInterval(() => g.send(press((++n % 2) + 1)), 16);
+      try {
+        await until(h.input(2).value$, (s) => s.buttons !== 0);
+        proxy.blackhole(); // the host hears nothing (and, after 1.5 × keepalive, reconnects into the same hole)
+        await until(h.players.value$, (ps) => ps[0]?.status === 'left', 10_000, 'the guest freed');
+        await until(hostLink.state.value$, (s) => s.status !== 'connected', 10_000, 'the host link down');
+        proxy.pass();
+        await until(h.players.value$, (ps) => ps[0]?.status === 'playing', 10_000, 'the guest seated again');
+        let changes = 0;
+        const counting = h.input(2).value$.subscribe(() => changes++);
+        await expect.poll(() => changes, { timeout: 10_000 }).toBeGreaterThan(5);
+        counting.unsubscribe();
+        expect(g.status.value).toEqual({ status: 'playing', slot: 2 });
+        const toldToRejoin = broker.events.filter(
+          (e) => e.type === 'publish' && e.topic === 'cp/r1/d/g' && json(e.payload!.subarray(CONTROL_TAG_BYTES)).t === 'rejoin',
+        );
+        expect(toldToRejoin.length).toBeGreaterThanOrEqual(1);
+      } finally {
+        clearInterval(sender);
+      }
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
 
   it('a host silent while the guest’s input leaves it no gap to ping in is not taken for gone; silent through the gaps, it is', async () => {
     const scheduler = new VirtualTimeScheduler(VirtualAction, Number.POSITIVE_INFINITY);

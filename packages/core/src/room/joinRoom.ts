@@ -27,7 +27,7 @@ import {
 import { checkRoomFits, clientTopicId, randomLinkId, ROOM_PROTOCOL_VERSION, roomTopics, topicLimitsOf } from './roomTopics';
 import type { GuestRoom, GuestRoomOptions, GuestStats, GuestStatus, HostTrust } from './types';
 import { validateId } from './validateId';
-import { roomPublisher } from './roomPublisher';
+import { farewells, roomPublisher } from './roomPublisher';
 import { positiveNumber } from '../util/positiveNumber';
 
 const HELLO = JSON.stringify({ t: 'hello', v: ROOM_PROTOCOL_VERSION });
@@ -338,6 +338,13 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
         void clearPresence();
         end({ status: 'closed' });
         break;
+      case 'rejoin':
+        // The host freed our seat (it could not hear us for releaseMs) and now hears our frames again.
+        if (message.session === session && isPlaying()) {
+          setStatus({ status: 'joining' });
+          announce();
+        }
+        break;
       case 'ping':
         // QoS 0 both ways: a lost ping is a missing sample, and QoS 1 acks delayed frames (PROTOCOL.md, "Latency").
         void sendUp({ t: 'pong', ts: message.ts }, { qos: 0, whenOffline: 'drop' });
@@ -636,7 +643,7 @@ export function joinRoom<S = unknown>(connection: Connection, options: GuestRoom
       current = NEUTRAL;
       sends.push(sendUp({ t: 'leave' }, { whenOffline: 'drop' }), clearPresence());
       end({ status: 'closed' });
-      leaving = Promise.allSettled(sends).then(() => undefined);
+      leaving = farewells(sends, scheduler);
       return leaving;
     },
   };

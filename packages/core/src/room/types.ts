@@ -176,7 +176,11 @@ export interface HostRoom<S = unknown> {
   broadcast(state: S): Promise<boolean>;
   /** Counters; `value$` emits at most every 100 ms, `value` is always current. */
   readonly stats: Live<RoomStats>;
-  /** Tells guests the room closed, zeroes every slot, clears retained topics, completes `value$`s. Idempotent; always settles. */
+  /**
+   * Tells guests the room closed, zeroes every slot, clears retained topics, completes `value$`s.
+   * Idempotent; settles once those messages are acknowledged, or after 2 s on a link that died
+   * under them. Always settles.
+   */
   close(): Promise<void>;
 }
 
@@ -277,6 +281,9 @@ export interface GuestRoom<S = unknown> {
    * sends NEUTRAL.
    */
   attach(state$: Observable<ControllerState>, options?: AttachOptions): () => void;
-  /** Leaves: sends NEUTRAL, tells the host, clears presence; status becomes `closed`. Idempotent; always settles. */
+  /**
+   * Leaves: sends NEUTRAL, tells the host, clears presence; status becomes `closed`. Idempotent;
+   * settles once those messages are acknowledged, or after 2 s on a link that died under them.
+   */
   close(): Promise<void>;
 }
