@@ -15,7 +15,8 @@ import { PlayerInput, type FrameVerdict } from './PlayerInput';
 import { QuietGate } from './QuietGate';
 import { CONTROL_TAG_BYTES, createHostKeys, deriveLinkKeys, fromBase64Url, PUBLIC_KEY_BYTES, signBody, toBase64Url, type HostKeys, type LinkKeys } from './roomCrypto';
 import { refusalOf } from './refusalOf';
-import { farewells, roomPublisher } from './roomPublisher';
+import { farewells } from './farewells';
+import { roomPublisher } from './roomPublisher';
 import { checkRoomFits, randomLinkId, ROOM_PROTOCOL_VERSION, roomTopics, topicLimitsOf } from './roomTopics';
 import { RttEstimator } from './RttEstimator';
 import { TokenBucket } from './TokenBucket';
@@ -54,8 +55,6 @@ const JOIN_PING_SPACING_MS = 50;
 
 /** One guest as the host knows it: its identity (key, or token without authentication) and link. */
 interface Peer {
-  /** Scheduler time of the last `rejoin` sent to it. */
-  rejoinHintAt?: number;
   /** `pk` in an authenticated room, else the guest's token. */
   readonly key: string;
   gid: string;
@@ -69,6 +68,8 @@ interface Peer {
   record: PlayerRecord | undefined;
   pending: (PendingGuest & { session: number; nextSeq: number }) | undefined;
   banned: boolean;
+  /** Scheduler time of the last `rejoin` sent to it. */
+  rejoinHintAt?: number;
 }
 
 interface PlayerRecord {

@@ -27,7 +27,8 @@ import {
 import { checkRoomFits, clientTopicId, randomLinkId, ROOM_PROTOCOL_VERSION, roomTopics, topicLimitsOf } from './roomTopics';
 import type { GuestRoom, GuestRoomOptions, GuestStats, GuestStatus, HostTrust } from './types';
 import { validateId } from './validateId';
-import { farewells, roomPublisher } from './roomPublisher';
+import { farewells } from './farewells';
+import { roomPublisher } from './roomPublisher';
 import { positiveNumber } from '../util/positiveNumber';
 
 const HELLO = JSON.stringify({ t: 'hello', v: ROOM_PROTOCOL_VERSION });
