@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 const require = createRequire(import.meta.url);
 const shim = (name: string) => fileURLToPath(new URL(`./src/connection/browser/shims/${name}.ts`, import.meta.url));
@@ -47,16 +47,19 @@ const mqttFromBrowserBuild: Plugin = {
   },
 };
 
+/** What the three builds share. */
+const common = { sourcemap: true, target: 'es2022', tsconfig: 'tsconfig.build.json' } satisfies Options;
+/** What the two browser builds share: ESM only; types and cleaning `dist` are the Node build's. */
+const browser = { ...common, format: 'esm', dts: false, clean: false, platform: 'browser' } satisfies Options;
+
 export default defineConfig([
   {
+    ...common,
     entry: { index: 'src/index.ts', 'server/index': 'src/server/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
     // The three builds run at once: this one must not delete what the browser builds write.
     clean: ['!browser/**'],
-    target: 'es2022',
-    tsconfig: 'tsconfig.build.json',
     external: ['rxjs', 'mqtt', 'ky'],
     // mqtt-match (20 lines) is CommonJS only: bundled, so the ESM build also loads in a browser without a
     // bundler (import map) and in Deno from a URL. It is a devDependency for that reason.
@@ -64,14 +67,8 @@ export default defineConfig([
   },
   {
     // Browsers (the `browser` condition of `exports`): the same code, with `mqtt` as ./mqtt.js below.
+    ...browser,
     entry: { 'browser/index': 'src/index.ts' },
-    format: ['esm'],
-    dts: false,
-    sourcemap: true,
-    clean: false,
-    target: 'es2022',
-    platform: 'browser',
-    tsconfig: 'tsconfig.build.json',
     external: ['rxjs', 'ky', '@noble/hashes'],
     // `mqtt` is not external here: mqttFromBrowserBuild points it at ./mqtt.js.
     noExternal: ['mqtt-match', 'mqtt'],
@@ -80,14 +77,8 @@ export default defineConfig([
   {
     // MQTT.js's client, mqtt-packet and the Buffer / events / process shims they need, bundled; no
     // other transport (TCP, TLS, ws, WeChat, Alipay) and no Node stream library.
+    ...browser,
     entry: { 'browser/mqtt': 'src/connection/browser/browserMqtt.ts' },
-    format: ['esm'],
-    dts: false,
-    sourcemap: true,
-    clean: false,
-    target: 'es2022',
-    platform: 'browser',
-    tsconfig: 'tsconfig.build.json',
     noExternal: [/./],
     esbuildPlugins: [replaceMqttShims],
     esbuildOptions(options) {

@@ -1,4 +1,4 @@
-import { asyncScheduler, Observable, type Subscription } from 'rxjs';
+import { asyncScheduler, Observable, Subscription } from 'rxjs';
 import { concatBytes } from '@noble/hashes/utils';
 import type { Connection, Message, PublishOptions } from '../connection/types';
 import { CoplayError } from '../errors/CoplayError';
@@ -783,29 +783,29 @@ export function hostRoom<S = unknown>(connection: Connection, options: HostRoomO
       { qos: 0, whenOffline: 'drop' },
     );
   };
+  /** Runs `send` in the first gap of the input from `delay` ms on; unsubscribing cancels either wait. */
+  const quietAfter = (delay: number, send: () => void): Subscription => {
+    const waits = new Subscription();
+    waits.add(scheduler.schedule(() => waits.add(gate.whenQuiet(send)), delay));
+    return waits;
+  };
   let pingTimer: Subscription | undefined;
   const armPing = (delay: number) => {
-    pingTimer = scheduler.schedule(() => {
-      const waiting = gate.whenQuiet(() => {
-        if (closed) return;
-        for (const peer of byGid.values()) sendPing(peer);
-        armPing(o.pingIntervalMs * (0.9 + 0.2 * Math.random()));
-      });
-      if (!waiting.closed) pingTimer = waiting; // (sent at once, it re-armed pingTimer itself)
-    }, delay);
+    pingTimer = quietAfter(delay, () => {
+      if (closed) return;
+      for (const peer of byGid.values()) sendPing(peer);
+      armPing(o.pingIntervalMs * (0.9 + 0.2 * Math.random()));
+    });
   };
   armPing(Math.random() * o.pingIntervalMs);
   subscriptions.push({ unsubscribe: () => pingTimer?.unsubscribe() } as Subscription);
   /** A few pings right after seating, in gaps of the input like any other: the first RTT is right. */
   const joinPings = (record: PlayerRecord, left = JOIN_PINGS, delay = JOIN_PING_DELAY_MS) => {
-    record.pinger = scheduler.schedule(() => {
-      const waiting = gate.whenQuiet(() => {
-        if (record.status === 'left') return;
-        sendPing(record.peer);
-        if (left > 1) joinPings(record, left - 1, JOIN_PING_SPACING_MS);
-      });
-      if (!waiting.closed) record.pinger = waiting;
-    }, delay);
+    record.pinger = quietAfter(delay, () => {
+      if (record.status === 'left') return;
+      sendPing(record.peer);
+      if (left > 1) joinPings(record, left - 1, JOIN_PING_SPACING_MS);
+    });
   };
 
   const checkSlot = (slot: number): LiveSource<ControllerState> => {

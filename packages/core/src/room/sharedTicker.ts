@@ -17,6 +17,9 @@ const tickers = new WeakMap<SchedulerLike, Map<number, Ticker>>();
  * (and with RxJS's `asyncScheduler`, one `setInterval` instead of a new one per re-arm). The timer
  * runs only while some task is registered. A task is told how late its tick came (the event loop
  * was busy meanwhile). Returns the function that stops the task.
+ *
+ * By hand rather than `defer(() => interval(…)).pipe(share())`: that version does the same, and was
+ * measured at +0.15 kB gzipped on the demo's guest page, which sits at its 100 kB budget.
  */
 export function sharedTicker(scheduler: SchedulerLike, periodMs: number, task: (lateMs: number) => void): () => void {
   let byPeriod = tickers.get(scheduler);
